@@ -1,1 +1,19 @@
+//! Record model, tantivy schema and index open/create for chaxin.
+//!
+//! * [`Record`]: one paper, patent, thesis, … as ingested (NDJSON line) and as returned.
+//! * [`Fields`]: the tantivy schema and how a record becomes a document.
+//! * [`ChaxinIndex`]: an index directory with its recorded analyzer settings.
 
+mod date;
+mod document;
+mod error;
+mod index;
+mod record;
+mod schema;
+
+pub use date::PartialDate;
+pub use document::to_document;
+pub use error::{IndexError, RecordError};
+pub use index::{ChaxinIndex, IndexMeta, META_FILE};
+pub use record::{Kind, Localized, Record};
+pub use schema::{Fields, TextField, TEXT_FIELDS};

@@ -1,0 +1,176 @@
+//! Record → tantivy document.
+
+use chaxin_text::Analyzer;
+use tantivy::schema::Field;
+use tantivy::tokenizer::PreTokenizedString;
+use tantivy::{DateTime, TantivyDocument};
+
+use crate::date::PartialDate;
+use crate::record::Record;
+use crate::schema::{Fields, TextField};
+
+/// Analyses a validated record and builds its document. Pure function of the record and the
+/// analyzer, so it can run on any thread (ingest runs it under rayon).
+pub fn to_document(fields: &Fields, analyzer: &Analyzer, record: &Record) -> TantivyDocument {
+    let mut doc = TantivyDocument::new();
+    doc.add_text(fields.id, &record.id);
+    doc.add_text(fields.kind, record.kind.as_str());
+    doc.add_text(fields.lang, record.lang());
+    if let Some(date) = record.pub_date {
+        let days = PartialDate::days_from_civil(date.first_day());
+        doc.add_date(fields.pub_date, DateTime::from_timestamp_secs(days * 86_400));
+    }
+    if let Some(doi) = &record.doi {
+        doc.add_text(fields.doi, doi.trim().to_lowercase());
+    }
+    for number in [&record.pub_number, &record.application_number].into_iter().flatten() {
+        for variant in number_variants(number) {
+            doc.add_text(fields.number, variant);
+        }
+    }
+    for (field, codes) in [(fields.ipc, &record.ipc), (fields.cpc, &record.cpc)] {
+        let mut terms: Vec<String> = codes.iter().flat_map(|c| classification_terms(c)).collect();
+        terms.sort();
+        terms.dedup();
+        for term in terms {
+            doc.add_text(field, term);
+        }
+    }
+    for (field, value) in [
+        (fields.source, &record.source),
+        (fields.discipline, &record.discipline),
+        (fields.family, &record.family_id),
+    ] {
+        if let Some(value) = value {
+            doc.add_text(field, value);
+        }
+    }
+
+    let texts = |tf: TextField| -> Vec<&str> {
+        match tf {
+            TextField::Title => record.title.as_ref().map(|t| t.texts()).unwrap_or_default(),
+            TextField::Abstract => record
+                .abstract_text
+                .as_ref()
+                .map(|t| t.texts())
+                .unwrap_or_default(),
+            TextField::Keywords => record.keywords.iter().map(String::as_str).collect(),
+            TextField::Claims => record.claims.iter().map(String::as_str).collect(),
+            TextField::Description => record.description.iter().map(String::as_str).collect(),
+            TextField::Authors => record
+                .authors
+                .iter()
+                .chain(&record.inventors)
+                .map(String::as_str)
+                .collect(),
+            TextField::Affiliations => record
+                .affiliations
+                .iter()
+                .chain(&record.applicants)
+                .map(String::as_str)
+                .collect(),
+            TextField::Venue => record.venue.iter().map(String::as_str).collect(),
+        }
+    };
+    for tf in crate::schema::TEXT_FIELDS {
+        for text in texts(tf) {
+            add_tokens(&mut doc, fields.main(tf), analyzer.analyze(text));
+            add_tokens(&mut doc, fields.exact(tf), analyzer.analyze_exact(text));
+        }
+    }
+    // Serialising a validated record cannot fail (string keys, no non-finite floats).
+    let source = serde_json::to_vec(record).unwrap_or_default();
+    doc.add_bytes(fields.source_json, &source);
+    doc
+}
+
+fn add_tokens(doc: &mut TantivyDocument, field: Field, tokens: Vec<chaxin_text::Token>) {
+    if tokens.is_empty() {
+        return;
+    }
+    // The text is not stored (the record is, in `_source`), so it is not copied here.
+    doc.add_pre_tokenized_text(
+        field,
+        PreTokenizedString {
+            text: String::new(),
+            tokens,
+        },
+    );
+}
+
+/// Normalises a publication/application number and adds the forms users type:
+/// `US 5,269,177 A` → `US5269177A`, `US5269177`, `5269177`.
+pub fn number_variants(number: &str) -> Vec<String> {
+    let norm: String = number
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let mut out = vec![norm.clone()];
+    let without_kind = strip_kind_code(&norm);
+    out.push(without_kind.to_string());
+    let digits = without_kind.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    out.push(digits.to_string());
+    out.push(digits.trim_start_matches('0').to_string());
+    out.retain(|v| !v.is_empty());
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `US8926509B2` → `US8926509`; `CN1234567A` → `CN1234567`.
+fn strip_kind_code(number: &str) -> &str {
+    let bytes = number.as_bytes();
+    let n = bytes.len();
+    if n >= 2 && bytes[n - 2].is_ascii_uppercase() && bytes[n - 1].is_ascii_digit() && bytes[..n - 2].iter().any(u8::is_ascii_digit) {
+        &number[..n - 2]
+    } else if n >= 1 && bytes[n - 1].is_ascii_uppercase() && bytes[..n - 1].last().is_some_and(u8::is_ascii_digit) {
+        &number[..n - 1]
+    } else {
+        number
+    }
+}
+
+/// IPC/CPC code → normalised code and its hierarchy: `G06F 15/16` → `G06F15/16`, `G06F`,
+/// `G06`, `G`. `G06F015/16` (USPTO's zero-padded form) → `G06F15/16`.
+pub fn classification_terms(code: &str) -> Vec<String> {
+    let compact: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if compact.len() < 4 {
+        return if compact.is_empty() { vec![] } else { vec![compact] };
+    }
+    let (subclass, rest) = compact.split_at(4);
+    let rest = match rest.split_once('/') {
+        Some((group, sub)) => format!("{}/{}", group.trim_start_matches('0'), sub),
+        None => rest.trim_start_matches('0').to_string(),
+    };
+    let mut out = vec![subclass[..1].to_string(), subclass[..3].to_string(), subclass.to_string()];
+    if !rest.is_empty() {
+        out.push(format!("{subclass}{rest}"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_have_the_forms_users_type() {
+        assert_eq!(
+            number_variants("US 5,269,177 A"),
+            vec!["5269177", "US5269177", "US5269177A"]
+        );
+        assert!(number_variants("US08926509B2").contains(&"8926509".to_string()));
+    }
+
+    #[test]
+    fn classification_hierarchy() {
+        assert_eq!(classification_terms("G06F 15/16"), vec!["G", "G06", "G06F", "G06F15/16"]);
+        assert_eq!(classification_terms("G06F015/16"), vec!["G", "G06", "G06F", "G06F15/16"]);
+        assert_eq!(classification_terms("H01M"), vec!["H", "H01", "H01M"]);
+    }
+}
