@@ -173,3 +173,28 @@ mod tests {
         assert!(err.to_string().contains("not a chaxin index"), "{err}");
     }
 }
+
+/// Address of the live document with record id `id`, if any.
+pub fn find_live_doc(
+    searcher: &tantivy::Searcher,
+    id_field: tantivy::schema::Field,
+    id: &str,
+) -> tantivy::Result<Option<tantivy::DocAddress>> {
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::{DocSet, Term, TERMINATED};
+    let term = Term::from_field_text(id_field, id);
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let inverted = segment.inverted_index(id_field)?;
+        let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? else {
+            continue;
+        };
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if segment.alive_bitset().is_none_or(|alive| alive.is_alive(doc)) {
+                return Ok(Some(tantivy::DocAddress::new(ord as u32, doc)));
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(None)
+}

@@ -12,8 +12,8 @@ mod record;
 mod schema;
 
 pub use date::PartialDate;
-pub use document::to_document;
+pub use document::{classification_terms, number_variants, to_document};
 pub use error::{IndexError, RecordError};
-pub use index::{ChaxinIndex, IndexMeta, META_FILE};
+pub use index::{find_live_doc, ChaxinIndex, IndexMeta, META_FILE};
 pub use record::{Kind, Localized, Record};
 pub use schema::{Fields, TextField, TEXT_FIELDS};

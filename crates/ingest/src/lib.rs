@@ -1,1 +1,16 @@
+//! Bulk indexing of NDJSON records (plain or zstd) and importers from source formats.
+//!
+//! [`ingest`] reads records line by line, parses, validates and analyses them in parallel
+//! (rayon), hands the documents to tantivy's writer and commits once at the end: either the
+//! whole run becomes visible or, after a crash or `--strict` failure, none of it does.
 
+mod error;
+pub mod import;
+mod input;
+mod pipeline;
+mod progress;
+
+pub use error::{IngestError, LineError};
+pub use input::{collect_inputs, open_input, Input};
+pub use pipeline::{default_rejects_path, ingest, IngestOptions, IngestSummary, MAX_LINE_BYTES};
+pub use progress::ProgressMode;

@@ -1,0 +1,168 @@
+//! Importers: source formats → chaxin records.
+//!
+//! Each importer reads one file and yields records or errors located by line. `chaxin import`
+//! writes the records as NDJSON (zstd when the output ends in `.zst`); `index-data/` is built
+//! this way from `../shared/data/`.
+
+mod arxiv;
+mod csl;
+mod patentsview;
+mod uspto;
+mod util;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use chaxin_index::Record;
+
+use crate::error::{IngestError, LineError};
+
+/// A source format `chaxin import` understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// CSL Chinese papers (JSON lines: id, title, abstract, keywords, discipline, category).
+    Csl,
+    /// arXiv metadata snapshot as CSV (Kaggle `arxiv-metadata` columns).
+    Arxiv,
+    /// PatentsView CSV (`patent_abstract, patent_date, patent_number, patent_title`).
+    Patentsview,
+    /// USPTO full-text XML: grants and applications (v4.x, 2005–), and 2001–2004
+    /// `patent-application-publication` documents; bulk files with many documents too.
+    UsptoXml,
+}
+
+impl Format {
+    /// All formats with their command-line names.
+    pub const ALL: [(&'static str, Format); 4] = [
+        ("csl", Format::Csl),
+        ("arxiv-csv", Format::Arxiv),
+        ("patentsview-csv", Format::Patentsview),
+        ("uspto-xml", Format::UsptoXml),
+    ];
+
+    /// Parses a command-line name.
+    pub fn parse(name: &str) -> Option<Format> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|&(_, f)| f)
+    }
+
+    fn accepts(self, path: &Path) -> bool {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        match self {
+            Format::Csl => matches!(ext, "jsonl" | "json" | "ndjson"),
+            Format::Arxiv | Format::Patentsview => ext == "csv",
+            Format::UsptoXml => ext.eq_ignore_ascii_case("xml"),
+        }
+    }
+}
+
+/// Records and rejected entries of one input file.
+pub type Imported = Vec<Result<Record, LineError>>;
+
+/// Reads one file in `format`.
+pub fn import_file(format: Format, path: &Path) -> Result<Imported, IngestError> {
+    let text = std::fs::read_to_string(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let file = path.display().to_string();
+    let mut out = match format {
+        Format::Csl => csl::import(&text, &file),
+        Format::Arxiv => arxiv::import(&text, &file),
+        Format::Patentsview => patentsview::import(&text, &file),
+        Format::UsptoXml => uspto::import(&text, &file),
+    };
+    // Every record goes through the same validation as an NDJSON line.
+    for item in &mut out {
+        if let Ok(record) = item {
+            if let Err(err) = record.validate() {
+                let id = record.id.clone();
+                *item = Err(LineError {
+                    file: file.clone(),
+                    line: 0,
+                    field: err.field,
+                    reason: format!("record {id}: {}", err.reason),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Expands inputs (files, or directories searched recursively for files of the format).
+pub fn collect_files(format: Format, inputs: &[PathBuf]) -> Result<Vec<PathBuf>, IngestError> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found = Vec::new();
+            util::walk(input, &mut |p| {
+                if format.accepts(p) {
+                    found.push(p.to_path_buf());
+                }
+            })
+            .map_err(|source| IngestError::Io {
+                path: input.clone(),
+                source,
+            })?;
+            found.sort();
+            files.extend(found);
+        } else if input.exists() {
+            files.push(input.clone());
+        } else {
+            return Err(IngestError::Io {
+                path: input.clone(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            });
+        }
+    }
+    if files.is_empty() {
+        return Err(IngestError::NoInput(format!("{inputs:?}")));
+    }
+    Ok(files)
+}
+
+/// What an import run wrote.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub records: u64,
+    pub rejected: Vec<LineError>,
+}
+
+/// Imports every input and writes the records as NDJSON to `output` (zstd level 19 when it
+/// ends in `.zst`), in input order.
+pub fn import_to_ndjson(
+    format: Format,
+    inputs: &[PathBuf],
+    output: &Path,
+) -> Result<ImportSummary, IngestError> {
+    let files = collect_files(format, inputs)?;
+    let io = |source| IngestError::Io {
+        path: output.to_path_buf(),
+        source,
+    };
+    let file = File::create(output).map_err(io)?;
+    let mut writer: Box<dyn Write> = if output.extension().is_some_and(|e| e == "zst") {
+        Box::new(
+            zstd::stream::write::Encoder::new(file, 19)
+                .map_err(io)?
+                .auto_finish(),
+        )
+    } else {
+        Box::new(BufWriter::new(file))
+    };
+    let mut summary = ImportSummary::default();
+    for path in files {
+        for item in import_file(format, &path)? {
+            match item {
+                Ok(record) => {
+                    let line = serde_json::to_string(&record).map_err(|e| io(e.into()))?;
+                    writeln!(writer, "{line}").map_err(io)?;
+                    summary.records += 1;
+                }
+                Err(err) => summary.rejected.push(err),
+            }
+        }
+    }
+    writer.flush().map_err(io)?;
+    Ok(summary)
+}

@@ -1,0 +1,78 @@
+//! Small helpers shared by the importers.
+
+use std::path::Path;
+
+use chaxin_index::PartialDate;
+
+use crate::error::LineError;
+
+pub(crate) fn walk(dir: &Path, visit: &mut dyn FnMut(&Path)) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            walk(&path, visit)?;
+        } else {
+            visit(&path);
+        }
+    }
+    Ok(())
+}
+
+/// Collapses runs of white space (including newlines inside CSV fields) into one space.
+pub(crate) fn collapse_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `Some(collapsed)` unless blank.
+pub(crate) fn non_blank(s: &str) -> Option<String> {
+    let s = collapse_ws(s);
+    (!s.is_empty()).then_some(s)
+}
+
+/// `20051129` → 2005-11-29.
+pub(crate) fn compact_date(s: &str) -> Option<PartialDate> {
+    let s = s.trim();
+    if s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (y, rest) = s.split_at(4);
+    let (m, d) = rest.split_at(2);
+    if m == "00" {
+        return PartialDate::parse(y).ok();
+    }
+    if d == "00" {
+        return PartialDate::parse(&format!("{y}-{m}")).ok();
+    }
+    PartialDate::parse(&format!("{y}-{m}-{d}")).ok()
+}
+
+pub(crate) fn line_error(file: &str, line: u64, field: &str, reason: impl Into<String>) -> LineError {
+    LineError {
+        file: file.to_string(),
+        line,
+        field: field.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// 1-based line number of byte offset `pos` in `text`.
+pub(crate) fn line_of(text: &str, pos: usize) -> u64 {
+    text.as_bytes()[..pos.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_dates() {
+        assert_eq!(compact_date("20051129").unwrap().to_string(), "2005-11-29");
+        assert_eq!(compact_date("19990600").unwrap().to_string(), "1999-06");
+        assert!(compact_date("2005112").is_none());
+        assert!(compact_date("20051340").is_none());
+    }
+}

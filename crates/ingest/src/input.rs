@@ -1,0 +1,107 @@
+//! Input files: discovery and decompression.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use crate::error::IngestError;
+
+/// One input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub path: PathBuf,
+    /// Size on disk (compressed size for `.zst`).
+    pub bytes: u64,
+}
+
+fn is_record_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = name.strip_suffix(".zst").unwrap_or(name);
+    name.ends_with(".ndjson") || name.ends_with(".jsonl")
+}
+
+/// Expands files and directories (recursively, sorted by path for a reproducible order) into
+/// the record files to read.
+pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, IngestError> {
+    let mut out = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|source| IngestError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            walk(path, &mut found)?;
+            found.sort();
+            if found.is_empty() {
+                return Err(IngestError::NoInput(path.display().to_string()));
+            }
+            for file in found {
+                let bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+                out.push(Input { path: file, bytes });
+            }
+        } else if is_record_file(path) {
+            out.push(Input {
+                path: path.clone(),
+                bytes: meta.len(),
+            });
+        } else {
+            return Err(IngestError::UnsupportedInput { path: path.clone() });
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| IngestError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in entries {
+        let path = entry
+            .map_err(|source| IngestError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?
+            .path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else if is_record_file(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Counts bytes read from the underlying file (for progress by compressed size).
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Opens an input for line reading, decompressing `.zst`; `read_bytes` counts the bytes read
+/// from disk.
+pub fn open_input(path: &Path, read_bytes: Arc<AtomicU64>) -> io::Result<Box<dyn BufRead + Send>> {
+    let file = Counting {
+        inner: File::open(path)?,
+        count: read_bytes,
+    };
+    if path.extension().is_some_and(|e| e == "zst") {
+        Ok(Box::new(BufReader::with_capacity(
+            1 << 16,
+            zstd::stream::read::Decoder::new(file)?,
+        )))
+    } else {
+        Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
+    }
+}
