@@ -1,1 +1,25 @@
+//! Query language, search, ranking and highlighting for chaxin.
+//!
+//! * [`parse`]: query string → [`Ast`] (boolean operators, `+`/`-`, parentheses, `"phrases"`,
+//!   `field:` prefixes), with errors that give the column.
+//! * [`SearchEngine`]: runs a [`SearchRequest`] against an index (field boosts, filters,
+//!   pagination, deterministic order by score then id, `<em>` highlights).
 
+mod ast;
+mod collector;
+mod compile;
+mod engine;
+mod error;
+mod field;
+mod highlight;
+mod parser;
+
+pub use ast::{Ast, Occur};
+pub use engine::{
+    DocumentCount, Hit, SearchConfig, SearchEngine, SearchRequest, SearchResponse, Snippets,
+    Stats, MAX_LIMIT, MAX_WINDOW,
+};
+pub use error::{QueryError, SearchError};
+pub use field::{FieldRef, KNOWN_FIELDS};
+pub use highlight::Highlighter;
+pub use parser::{parse, DefaultOperator, MAX_QUERY_CHARS};

@@ -22,7 +22,7 @@ mod settings;
 mod stopwords;
 mod tokenizer;
 
-pub use analyzer::{Analyzer, Token};
+pub use analyzer::{Analyzer, PhraseTerms, Token};
 pub use normalize::{normalize, Normalized};
 pub use script::{is_han, is_word_char};
 pub use settings::{AnalyzerSettings, SettingsError, ANALYZER_VERSION};

@@ -1,0 +1,396 @@
+//! The search engine: requests in, ranked and highlighted hits out.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::time::Instant;
+
+use chaxin_index::{find_live_doc, ChaxinIndex, Kind, PartialDate, Record, TextField};
+use chaxin_text::AnalyzerSettings;
+use serde::{Deserialize, Serialize};
+use tantivy::collector::Count;
+use tantivy::query::{BooleanQuery, EmptyQuery, Occur as TOccur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DateTime, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use crate::collector::TopByScoreThenId;
+use crate::compile::{filter, Compiler};
+use crate::error::SearchError;
+use crate::highlight::Highlighter;
+use crate::parser::{parse, DefaultOperator};
+
+/// Largest page.
+pub const MAX_LIMIT: usize = 100;
+/// Deepest reachable result (`offset + limit`).
+pub const MAX_WINDOW: usize = 10_000;
+
+/// Ranking and presentation settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchConfig {
+    /// Fields searched by words without a field prefix, with their boosts.
+    pub boosts: Vec<(TextField, f32)>,
+    /// Length of abstract snippets, in characters.
+    pub snippet_chars: usize,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        Self {
+            boosts: vec![
+                (TextField::Title, 2.0),
+                (TextField::Keywords, 1.5),
+                (TextField::Abstract, 1.0),
+                (TextField::Claims, 0.8),
+                (TextField::Description, 0.5),
+            ],
+            snippet_chars: 200,
+        }
+    }
+}
+
+fn default_limit() -> usize {
+    10
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A search request (the JSON body of `POST /v1/search`; `GET` takes the same as parameters).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchRequest {
+    /// Query string (see the README for the syntax). Empty: every record.
+    #[serde(default)]
+    pub q: String,
+    /// Only these kinds.
+    #[serde(default)]
+    pub kind: Vec<Kind>,
+    /// Only these languages.
+    #[serde(default)]
+    pub lang: Vec<String>,
+    /// Published on or after (a partial date counts from its first day).
+    #[serde(default)]
+    pub date_from: Option<PartialDate>,
+    /// Published on or before (a partial date counts to its last day).
+    #[serde(default)]
+    pub date_to: Option<PartialDate>,
+    #[serde(default)]
+    pub offset: usize,
+    #[serde(default = "default_limit")]
+    pub limit: usize,
+    /// How juxtaposed terms combine.
+    #[serde(default)]
+    pub operator: DefaultOperator,
+    /// Return `<em>` snippets.
+    #[serde(default = "default_true")]
+    pub highlight: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        Self {
+            q: String::new(),
+            kind: vec![],
+            lang: vec![],
+            date_from: None,
+            date_to: None,
+            offset: 0,
+            limit: default_limit(),
+            operator: DefaultOperator::Or,
+            highlight: true,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// Checks ranges and consistency; errors name the field.
+    pub fn validate(&self) -> Result<(), SearchError> {
+        let invalid = |field, message: String| Err(SearchError::InvalidValue { field, message });
+        if self.limit == 0 || self.limit > MAX_LIMIT {
+            return invalid("limit", format!("must be between 1 and {MAX_LIMIT}, got {}", self.limit));
+        }
+        if self.offset.saturating_add(self.limit) > MAX_WINDOW {
+            return invalid(
+                "offset",
+                format!("offset + limit must not exceed {MAX_WINDOW}, got {}", self.offset.saturating_add(self.limit)),
+            );
+        }
+        if let (Some(from), Some(to)) = (self.date_from, self.date_to) {
+            if from.first_day() > to.last_day() {
+                return invalid("date_from", format!("{from} is after date_to {to}"));
+            }
+        }
+        if let Some(bad) = self.lang.iter().find(|l| !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase())) {
+            return invalid("lang", format!("`{bad}` is not a lowercase ISO 639 code such as `zh` or `en`"));
+        }
+        Ok(())
+    }
+}
+
+/// Highlighted snippets of a hit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Snippets {
+    /// The title with matches in `<em>` (HTML-escaped); absent when the title did not match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// A fragment of the abstract around the matches (its beginning when nothing matched).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#abstract: Option<String>,
+}
+
+/// One result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub id: String,
+    pub score: f32,
+    pub kind: Kind,
+    pub lang: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub authors: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub venue: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub pub_date: Option<PartialDate>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub doi: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub pub_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub snippets: Option<Snippets>,
+}
+
+/// A page of results.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResponse {
+    /// The query as understood (normalised expression).
+    pub query: String,
+    /// Number of matching records.
+    pub total: u64,
+    pub offset: usize,
+    pub limit: usize,
+    pub took_ms: f64,
+    pub hits: Vec<Hit>,
+}
+
+/// Record counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentCount {
+    pub value: String,
+    pub count: u64,
+}
+
+/// What `GET /v1/stats` returns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Stats {
+    pub documents: u64,
+    pub by_kind: BTreeMap<String, u64>,
+    pub by_lang: BTreeMap<String, u64>,
+    pub segments: usize,
+    pub index_bytes: u64,
+    pub analyzer: AnalyzerSettings,
+}
+
+/// A searchable index.
+pub struct SearchEngine {
+    index: ChaxinIndex,
+    reader: IndexReader,
+    config: SearchConfig,
+}
+
+impl SearchEngine {
+    /// Opens a reader on `index`; commits become visible within about a second.
+    pub fn new(index: ChaxinIndex, config: SearchConfig) -> Result<Self, SearchError> {
+        let reader = index
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        Ok(Self { index, reader, config })
+    }
+
+    pub fn index(&self) -> &ChaxinIndex {
+        &self.index
+    }
+
+    pub fn config(&self) -> &SearchConfig {
+        &self.config
+    }
+
+    /// Makes the last commit visible now.
+    pub fn reload(&self) -> Result<(), SearchError> {
+        Ok(self.reader.reload()?)
+    }
+
+    fn default_fields(&self) -> Vec<TextField> {
+        self.config.boosts.iter().map(|(f, _)| *f).collect()
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, SearchError> {
+        let started = Instant::now();
+        request.validate()?;
+        let ast = parse(&request.q, request.operator)?;
+        let compiler = Compiler {
+            index: &self.index,
+            boosts: &self.config.boosts,
+        };
+        let user_query: Box<dyn Query> = compiler.compile(&ast)?.unwrap_or_else(|| Box::new(EmptyQuery));
+        let mut clauses: Vec<(TOccur, Box<dyn Query>)> = vec![(TOccur::Must, user_query)];
+        clauses.extend(self.filters(request).into_iter().map(|f| (TOccur::Must, filter(f))));
+        let query = BooleanQuery::new(clauses);
+
+        let searcher = self.reader.searcher();
+        let collector = TopByScoreThenId {
+            k: request.offset + request.limit,
+            id_field: "id".into(),
+        };
+        let (total, ranked) = searcher.search(&query, &collector)?;
+        let fields = &self.index.fields;
+        let title_hl = Highlighter::for_field(&self.index.analyzer, &ast, TextField::Title, &self.default_fields());
+        let abstract_hl = Highlighter::for_field(&self.index.analyzer, &ast, TextField::Abstract, &self.default_fields());
+        let mut hits = Vec::with_capacity(request.limit);
+        for r in ranked.into_iter().skip(request.offset) {
+            let record = load_record(&searcher, fields.source_json, r.address)?;
+            let snippets = request.highlight.then(|| self.snippets(&record, &title_hl, &abstract_hl));
+            hits.push(Hit {
+                id: record.id.clone(),
+                score: r.score,
+                kind: record.kind,
+                lang: record.lang().to_string(),
+                title: record.display_title().to_string(),
+                authors: record.authors.iter().chain(&record.inventors).cloned().collect(),
+                venue: record.venue.clone(),
+                pub_date: record.pub_date,
+                doi: record.doi.clone(),
+                pub_number: record.pub_number.clone(),
+                snippets,
+            });
+        }
+        Ok(SearchResponse {
+            query: ast.to_string(),
+            total,
+            offset: request.offset,
+            limit: request.limit,
+            took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+            hits,
+        })
+    }
+
+    fn filters(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+        let f = &self.index.fields;
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        let one_of = |field, values: Vec<String>| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(
+                values
+                    .into_iter()
+                    .map(|v| {
+                        let q: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(field, &v), IndexRecordOption::Basic));
+                        (TOccur::Should, q)
+                    })
+                    .collect(),
+            ))
+        };
+        if !request.kind.is_empty() {
+            out.push(one_of(f.kind, request.kind.iter().map(|k| k.as_str().to_string()).collect()));
+        }
+        if !request.lang.is_empty() {
+            out.push(one_of(f.lang, request.lang.clone()));
+        }
+        if request.date_from.is_some() || request.date_to.is_some() {
+            let day = |ymd| DateTime::from_timestamp_secs(PartialDate::days_from_civil(ymd) * 86_400);
+            let lower = request
+                .date_from
+                .map_or(Bound::Unbounded, |d| Bound::Included(Term::from_field_date(f.pub_date, day(d.first_day()))));
+            let upper = request
+                .date_to
+                .map_or(Bound::Unbounded, |d| Bound::Included(Term::from_field_date(f.pub_date, day(d.last_day()))));
+            out.push(Box::new(RangeQuery::new(lower, upper)));
+        }
+        out
+    }
+
+    fn snippets(&self, record: &Record, title_hl: &Highlighter<'_>, abstract_hl: &Highlighter<'_>) -> Snippets {
+        let lang = record.lang();
+        let title = record.title.as_ref().and_then(|t| {
+            let mut texts = t.texts();
+            texts.sort_by_key(|x| *x != t.preferred(lang));
+            texts.into_iter().find_map(|x| title_hl.highlight_all(x))
+        });
+        let r#abstract = record.abstract_text.as_ref().map(|a| {
+            let mut texts = a.texts();
+            texts.sort_by_key(|x| *x != a.preferred(lang));
+            let fragments: Vec<(String, bool)> =
+                texts.iter().map(|x| abstract_hl.fragment(x, self.config.snippet_chars)).collect();
+            fragments
+                .iter()
+                .find(|(_, matched)| *matched)
+                .or(fragments.first())
+                .map(|(s, _)| s.clone())
+                .unwrap_or_default()
+        });
+        Snippets { title, r#abstract }
+    }
+
+    /// The record with id `id`, if indexed.
+    pub fn get(&self, id: &str) -> Result<Option<Record>, SearchError> {
+        let searcher = self.reader.searcher();
+        match find_live_doc(&searcher, self.index.fields.id, id)? {
+            Some(address) => Ok(Some(load_record(&searcher, self.index.fields.source_json, address)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Counts by kind and language, index size and analyzer settings.
+    pub fn stats(&self) -> Result<Stats, SearchError> {
+        let searcher = self.reader.searcher();
+        let f = &self.index.fields;
+        let count = |field, value: &str| -> Result<u64, SearchError> {
+            let q = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+            Ok(searcher.search(&q, &Count)? as u64)
+        };
+        let mut by_kind = BTreeMap::new();
+        for kind in Kind::ALL {
+            let n = count(f.kind, kind.as_str())?;
+            if n > 0 {
+                by_kind.insert(kind.as_str().to_string(), n);
+            }
+        }
+        let mut by_lang = BTreeMap::new();
+        for lang in indexed_values(&searcher, f.lang)? {
+            let n = count(f.lang, &lang)?;
+            if n > 0 {
+                by_lang.insert(lang, n);
+            }
+        }
+        Ok(Stats {
+            documents: searcher.num_docs(),
+            by_kind,
+            by_lang,
+            segments: searcher.segment_readers().len(),
+            index_bytes: self.index.size_on_disk(),
+            analyzer: self.index.meta.analyzer.clone(),
+        })
+    }
+}
+
+fn load_record(searcher: &Searcher, source: tantivy::schema::Field, address: tantivy::DocAddress) -> Result<Record, SearchError> {
+    let doc: TantivyDocument = searcher.doc(address)?;
+    let bytes = doc.get_first(source).and_then(|v| v.as_bytes()).unwrap_or_default();
+    serde_json::from_slice(bytes).map_err(|e| {
+        SearchError::Tantivy(tantivy::TantivyError::InternalError(format!("stored record at {address:?} is unreadable: {e}")))
+    })
+}
+
+/// Distinct terms of a raw field across segments.
+fn indexed_values(searcher: &Searcher, field: tantivy::schema::Field) -> Result<Vec<String>, SearchError> {
+    let mut values = std::collections::BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted.terms().stream().map_err(tantivy::TantivyError::from)?;
+        while stream.advance() {
+            values.insert(String::from_utf8_lossy(stream.key()).into_owned());
+        }
+    }
+    Ok(values.into_iter().collect())
+}

@@ -1,0 +1,22 @@
+//! Errors of the query crate.
+
+/// A query that cannot be parsed: where (1-based character column) and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("column {column}: {message}")]
+pub struct QueryError {
+    pub column: usize,
+    pub message: String,
+}
+
+/// Errors of a search request.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The query string does not parse.
+    #[error("query syntax error at {0}")]
+    Syntax(#[from] QueryError),
+    /// A request value is out of range or inconsistent (the field and why).
+    #[error("`{field}`: {message}")]
+    InvalidValue { field: &'static str, message: String },
+    #[error("tantivy: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
