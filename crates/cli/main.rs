@@ -1,1 +1,307 @@
-fn main(){}
+//! `chaxin`: the command-line front end (index, serve, search, import).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use chaxin_index::{ChaxinIndex, Kind, PartialDate};
+use chaxin_ingest::import::{import_to_ndjson, Format};
+use chaxin_ingest::{collect_inputs, default_rejects_path, ingest, IngestOptions, IngestSummary, ProgressMode};
+use chaxin_query::{DefaultOperator, SearchConfig, SearchEngine, SearchRequest};
+use chaxin_text::AnalyzerSettings;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "chaxin", version, about = "Novelty-search (查新) engine for Chinese and English papers and patents")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Index NDJSON records (.ndjson/.jsonl, optionally .zst) into an index directory.
+    Index(IndexArgs),
+    /// Serve the HTTP API; builds the index from the data directory first if it does not exist.
+    Serve(ServeArgs),
+    /// Search an index from the command line.
+    Search(SearchArgs),
+    /// Convert source files (CSL, arXiv CSV, PatentsView CSV, USPTO XML) into chaxin NDJSON.
+    Import(ImportArgs),
+}
+
+#[derive(Args)]
+struct WriterArgs {
+    /// tantivy indexing threads (default: number of cores, at most 8).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Indexing memory budget in MiB, shared by the threads.
+    #[arg(long, default_value_t = 512)]
+    memory_mb: usize,
+}
+
+#[derive(Args)]
+struct IndexArgs {
+    /// Input files or directories (searched recursively).
+    #[arg(long, short, required = true, num_args = 1..)]
+    input: Vec<PathBuf>,
+    /// Index directory (created if missing).
+    #[arg(long)]
+    index: PathBuf,
+    /// Stop at the first bad line and commit nothing.
+    #[arg(long)]
+    strict: bool,
+    /// Where rejected lines go (default: <index>.rejects.ndjson beside the index).
+    #[arg(long)]
+    rejects: Option<PathBuf>,
+    /// Domain dictionary (one term per line) for a new index; recorded in the index.
+    #[arg(long)]
+    user_dict: Option<PathBuf>,
+    #[command(flatten)]
+    writer: WriterArgs,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Index directory; built from --data when it does not exist.
+    #[arg(long, default_value = "data/index")]
+    index: PathBuf,
+    /// Records to build a missing index from.
+    #[arg(long, default_value = "index-data")]
+    data: PathBuf,
+    /// Address to listen on (port 0: any free port).
+    #[arg(long, default_value = "127.0.0.1:7700")]
+    bind: String,
+    /// Largest accepted request body, in KiB.
+    #[arg(long, default_value_t = 64)]
+    max_body_kb: usize,
+    #[command(flatten)]
+    writer: WriterArgs,
+}
+
+#[derive(Args)]
+struct SearchArgs {
+    /// Query (see README: words, "phrases", AND/OR/NOT, +/-, field:value).
+    query: String,
+    #[arg(long, default_value = "data/index")]
+    index: PathBuf,
+    /// Only these kinds (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    kind: Vec<String>,
+    /// Only these languages (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    lang: Vec<String>,
+    /// Published on or after (YYYY, YYYY-MM or YYYY-MM-DD).
+    #[arg(long)]
+    from: Option<String>,
+    /// Published on or before.
+    #[arg(long)]
+    to: Option<String>,
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// Require every term.
+    #[arg(long)]
+    and: bool,
+    /// Print the JSON response.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// csl, arxiv-csv, patentsview-csv or uspto-xml.
+    #[arg(long)]
+    format: String,
+    #[arg(long, short, required = true, num_args = 1..)]
+    input: Vec<PathBuf>,
+    /// Output NDJSON file (zstd-compressed when it ends in .zst).
+    #[arg(long, short)]
+    output: PathBuf,
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Index(args) => run_index(args),
+        Command::Serve(args) => run_serve(args),
+        Command::Search(args) => run_search(args),
+        Command::Import(args) => run_import(args),
+    };
+    if let Err(err) = result {
+        eprintln!("error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn ingest_options(writer: &WriterArgs, strict: bool, rejects: Option<PathBuf>) -> IngestOptions {
+    let defaults = IngestOptions::default();
+    IngestOptions {
+        strict,
+        rejects,
+        writer_threads: writer.threads.unwrap_or(defaults.writer_threads),
+        writer_memory: writer.memory_mb.max(16) << 20,
+        progress: ProgressMode::auto(),
+        ..defaults
+    }
+}
+
+fn print_summary(summary: &IngestSummary) {
+    eprintln!(
+        "indexed {} new, {} replaced, {} rejected ({} lines, {:.1} MB) in {:.1} s: {:.0} docs/s",
+        summary.indexed,
+        summary.replaced,
+        summary.rejected,
+        summary.lines,
+        summary.input_bytes as f64 / 1e6,
+        summary.elapsed_secs,
+        summary.docs_per_sec
+    );
+    for error in &summary.first_errors {
+        eprintln!("  rejected {error}");
+    }
+    if summary.rejected as usize > summary.first_errors.len() {
+        eprintln!("  … and {} more", summary.rejected as usize - summary.first_errors.len());
+    }
+    if let Some(path) = &summary.rejects_file {
+        eprintln!("rejected lines written to {}", path.display());
+    }
+}
+
+fn analyzer_settings(user_dict: Option<&Path>) -> Result<AnalyzerSettings> {
+    match user_dict {
+        None => Ok(AnalyzerSettings::default()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            AnalyzerSettings::with_user_dictionary(&text).with_context(|| format!("{}", path.display()))
+        }
+    }
+}
+
+fn run_index(args: IndexArgs) -> Result<()> {
+    let inputs = collect_inputs(&args.input)?;
+    let settings = analyzer_settings(args.user_dict.as_deref())?;
+    let index = if ChaxinIndex::exists(&args.index) {
+        let index = ChaxinIndex::open(&args.index)?;
+        if args.user_dict.is_some() && index.meta.analyzer != settings {
+            bail!(
+                "{} already exists with other analyzer settings; a user dictionary applies to a new index only",
+                args.index.display()
+            );
+        }
+        index
+    } else {
+        ChaxinIndex::create(&args.index, settings)?
+    };
+    let rejects = args.rejects.unwrap_or_else(|| default_rejects_path(&args.index));
+    let options = ingest_options(&args.writer, args.strict, Some(rejects));
+    let summary = ingest(&index, &inputs, &options)?;
+    print_summary(&summary);
+    Ok(())
+}
+
+/// Builds the index from `data` into a sibling directory and renames it into place, so an
+/// interrupted build never leaves a half-built index where `serve` would pick it up.
+fn build_default_index(index: &Path, data: &Path, writer: &WriterArgs) -> Result<()> {
+    if !data.is_dir() {
+        bail!(
+            "the index {} does not exist and there is no data directory {} to build it from (run from the repository root, or pass --data)",
+            index.display(),
+            data.display()
+        );
+    }
+    tracing::info!("building {} from {} (first start only)", index.display(), data.display());
+    let building = index.with_extension("building");
+    if building.exists() {
+        std::fs::remove_dir_all(&building).with_context(|| format!("removing {}", building.display()))?;
+    }
+    let user_dict = data.join("user_dict.txt");
+    let settings = analyzer_settings(user_dict.is_file().then_some(user_dict.as_path()))?;
+    let new_index = ChaxinIndex::create(&building, settings)?;
+    let inputs = collect_inputs(&[data.to_path_buf()])?;
+    let options = ingest_options(writer, false, Some(default_rejects_path(index)));
+    let summary = ingest(&new_index, &inputs, &options)?;
+    print_summary(&summary);
+    drop(new_index);
+    std::fs::rename(&building, index).with_context(|| format!("moving {} to {}", building.display(), index.display()))?;
+    Ok(())
+}
+
+fn run_serve(args: ServeArgs) -> Result<()> {
+    if !ChaxinIndex::exists(&args.index) {
+        if let Some(parent) = args.index.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        build_default_index(&args.index, &args.data, &args.writer)?;
+    }
+    let index = ChaxinIndex::open(&args.index)?;
+    let engine = Arc::new(SearchEngine::new(index, SearchConfig::default())?);
+    let listener = std::net::TcpListener::bind(&args.bind).with_context(|| format!("binding {}", args.bind))?;
+    let address = listener.local_addr()?;
+    let documents = engine.stats()?.documents;
+    tracing::info!("serving {} records from {}", documents, args.index.display());
+    // The first stdout line is the address: scripts and tests read it (port 0 picks any).
+    println!("chaxin listening on http://{address}");
+    let limits = chaxin_api::ApiLimits {
+        max_body_bytes: args.max_body_kb.max(1) * 1024,
+    };
+    actix_web::rt::System::new().block_on(chaxin_api::serve(engine, listener, limits))?;
+    Ok(())
+}
+
+fn run_search(args: SearchArgs) -> Result<()> {
+    let index = ChaxinIndex::open(&args.index)?;
+    let engine = SearchEngine::new(index, SearchConfig::default())?;
+    let kind = args
+        .kind
+        .iter()
+        .map(|k| Kind::parse(k).with_context(|| format!("unknown kind `{k}`")))
+        .collect::<Result<Vec<_>>>()?;
+    let date = |d: &Option<String>| d.as_deref().map(PartialDate::parse).transpose().map_err(anyhow::Error::msg);
+    let request = SearchRequest {
+        q: args.query.clone(),
+        kind,
+        lang: args.lang.clone(),
+        date_from: date(&args.from)?,
+        date_to: date(&args.to)?,
+        offset: args.offset,
+        limit: args.limit,
+        operator: if args.and { DefaultOperator::And } else { DefaultOperator::Or },
+        highlight: true,
+    };
+    let response = engine.search(&request).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&response)?);
+        return Ok(());
+    }
+    println!("{} hits for {} ({} ms)", response.total, response.query, response.took_ms);
+    for (rank, hit) in response.hits.iter().enumerate() {
+        let date = hit.pub_date.map(|d| d.to_string()).unwrap_or_else(|| "----".into());
+        println!("{:>3}. [{:.3}] {} {} {}  {}", args.offset + rank + 1, hit.score, hit.id, hit.kind.as_str(), date, hit.title);
+        if let Some(snippet) = hit.snippets.as_ref().and_then(|s| s.r#abstract.as_ref()) {
+            println!("      {snippet}");
+        }
+    }
+    Ok(())
+}
+
+fn run_import(args: ImportArgs) -> Result<()> {
+    let Some(format) = Format::parse(&args.format) else {
+        let names: Vec<&str> = Format::ALL.iter().map(|(n, _)| *n).collect();
+        bail!("unknown format `{}`; formats: {}", args.format, names.join(", "));
+    };
+    let summary = import_to_ndjson(format, &args.input, &args.output)?;
+    eprintln!("wrote {} records to {}", summary.records, args.output.display());
+    for error in &summary.rejected {
+        eprintln!("  rejected {error}");
+    }
+    Ok(())
+}

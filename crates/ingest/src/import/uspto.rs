@@ -26,7 +26,8 @@ pub(crate) fn import(text: &str, file: &str) -> Imported {
             allow_dtd: true,
             ..ParsingOptions::default()
         };
-        let doc = match Document::parse_with_options(chunk, options) {
+        let chunk = resolve_entities(chunk);
+        let doc = match Document::parse_with_options(&chunk, options) {
             Ok(doc) => doc,
             Err(e) => {
                 let line = first_line + u64::from(e.pos().row) - 1;
@@ -50,6 +51,63 @@ pub(crate) fn import(text: &str, file: &str) -> Imported {
         }));
     }
     out
+}
+
+/// Named character entities of the ISO sets that USPTO documents use without declaring them
+/// (their DTDs are external). Unknown names are kept visibly as `&name;` text.
+const ENTITIES: &[(&str, char)] = &[
+    ("minus", '−'), ("plus", '+'), ("equals", '='), ("times", '×'), ("divide", '÷'), ("plusmn", '±'),
+    ("lsqb", '['), ("rsqb", ']'), ("lcub", '{'), ("rcub", '}'), ("lpar", '('), ("rpar", ')'),
+    ("num", '#'), ("percnt", '%'), ("dollar", '$'), ("commat", '@'), ("ast", '*'), ("sol", '/'),
+    ("bsol", '\\'), ("verbar", '|'), ("lowbar", '_'), ("excl", '!'), ("quest", '?'), ("colon", ':'),
+    ("semi", ';'), ("comma", ','), ("period", '.'), ("hyphen", '-'), ("dash", '‐'), ("ndash", '–'),
+    ("mdash", '—'), ("lsquo", '‘'), ("rsquo", '’'), ("ldquo", '“'), ("rdquo", '”'), ("bull", '•'),
+    ("middot", '·'), ("deg", '°'), ("micro", 'µ'), ("ohm", 'Ω'), ("angst", 'Å'), ("le", '≤'), ("ge", '≥'),
+    ("ne", '≠'), ("asymp", '≈'), ("infin", '∞'), ("larr", '←'), ("rarr", '→'), ("uarr", '↑'),
+    ("darr", '↓'), ("prime", '′'), ("Prime", '″'), ("sup2", '²'), ("sup3", '³'), ("frac12", '½'),
+    ("frac14", '¼'), ("frac34", '¾'), ("nbsp", '\u{a0}'), ("thinsp", '\u{2009}'), ("emsp", '\u{2003}'),
+    ("ensp", '\u{2002}'), ("copy", '©'), ("reg", '®'), ("trade", '™'), ("sect", '§'), ("para", '¶'),
+    ("alpha", 'α'), ("beta", 'β'), ("gamma", 'γ'), ("delta", 'δ'), ("epsi", 'ε'), ("epsilon", 'ε'),
+    ("zeta", 'ζ'), ("eta", 'η'), ("theta", 'θ'), ("iota", 'ι'), ("kappa", 'κ'), ("lambda", 'λ'),
+    ("mu", 'μ'), ("nu", 'ν'), ("xi", 'ξ'), ("pi", 'π'), ("rho", 'ρ'), ("sigma", 'σ'), ("tau", 'τ'),
+    ("phi", 'φ'), ("chi", 'χ'), ("psi", 'ψ'), ("omega", 'ω'), ("Delta", 'Δ'), ("Omega", 'Ω'),
+    ("Sigma", 'Σ'), ("Phi", 'Φ'), ("Gamma", 'Γ'), ("Lambda", 'Λ'), ("Pi", 'Π'), ("Theta", 'Θ'),
+];
+
+/// Replaces undeclared named entities (see [`ENTITIES`]) so the document parses.
+fn resolve_entities(xml: &str) -> std::borrow::Cow<'_, str> {
+    const XML_NAMES: [&str; 5] = ["amp", "lt", "gt", "quot", "apos"];
+    if !xml.contains('&') {
+        return xml.into();
+    }
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(pos) = rest.find('&') {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + 1..];
+        let name_len = after
+            .char_indices()
+            .find(|&(i, c)| !(c.is_ascii_alphanumeric() && (i > 0 || c.is_ascii_alphabetic())))
+            .map_or(after.len(), |(i, _)| i);
+        let name = &after[..name_len];
+        let is_named = name_len > 0 && after[name_len..].starts_with(';');
+        if !is_named || XML_NAMES.contains(&name) {
+            out.push('&');
+            rest = after;
+            continue;
+        }
+        match ENTITIES.iter().find(|(n, _)| *n == name) {
+            Some(&(_, c)) => out.push(c),
+            None => {
+                out.push_str("&amp;");
+                out.push_str(name);
+                out.push(';');
+            }
+        }
+        rest = &after[name_len + 1..];
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
@@ -260,6 +318,11 @@ mod tests {
         assert!(out[0].is_ok());
         let err = out[1].as_ref().unwrap_err();
         assert_eq!(err.line, line_of(&bulk, bulk.rfind("<?xml").unwrap()) + 1);
+    }
+
+    #[test]
+    fn undeclared_entities_are_resolved() {
+        assert_eq!(resolve_entities("a &minus; b &lsqb;1&rsqb; &amp; &unknownx; &#x26;"), "a − b [1] &amp; &amp;unknownx; &#x26;");
     }
 
     #[test]

@@ -1,0 +1,141 @@
+//! API errors: JSON `{"error": {"code", "message", …}}` with a stable code and the right status.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use chaxin_query::SearchError;
+use serde::Serialize;
+
+/// Stable error codes. Clients may match on them; they never change meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body is not valid JSON (400).
+    MalformedJson,
+    /// The query string does not parse (400); `column` says where.
+    QuerySyntax,
+    /// A request parameter is unknown or malformed (400).
+    BadRequest,
+    /// A value has the wrong type or is out of range (422); `field` says which.
+    InvalidField,
+    /// The body is larger than the limit (413).
+    PayloadTooLarge,
+    /// The body is not JSON (415).
+    UnsupportedMediaType,
+    /// No such route (404).
+    NotFound,
+    /// No record with that id (404).
+    DocumentNotFound,
+    /// The route exists, the method does not (405).
+    MethodNotAllowed,
+    /// A fault on our side (500); details are in the server log.
+    Internal,
+}
+
+impl ErrorCode {
+    fn status(self) -> StatusCode {
+        match self {
+            ErrorCode::MalformedJson | ErrorCode::QuerySyntax | ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidField => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorCode::NotFound | ErrorCode::DocumentNotFound => StatusCode::NOT_FOUND,
+            ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// An error answer.
+#[derive(Debug, Clone, Serialize, thiserror::Error)]
+#[error("{code:?}: {message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// The request field at fault (`limit`, `kind[1]`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// 1-based column in the query string (query syntax errors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// 1-based line in a JSON body (malformed JSON).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// The query as received (query syntax errors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            field: None,
+            column: None,
+            line: None,
+            query: None,
+        }
+    }
+
+    pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: Some(field.into()),
+            ..Self::new(ErrorCode::InvalidField, message)
+        }
+    }
+
+    pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
+        tracing::error!("{context}: {err}");
+        Self::new(ErrorCode::Internal, format!("internal error ({context}); see the server log"))
+    }
+
+    /// Converts a search error; `query` is the query string for syntax errors.
+    pub fn from_search(err: SearchError, query: &str) -> Self {
+        match err {
+            SearchError::Syntax(e) => Self {
+                column: Some(e.column),
+                query: Some(query.to_string()),
+                field: Some("q".into()),
+                ..Self::new(ErrorCode::QuerySyntax, format!("column {}: {}", e.column, e.message))
+            },
+            SearchError::InvalidValue { field, message } => Self::invalid_field(field, message),
+            SearchError::Tantivy(e) => Self::internal("search", e),
+        }
+    }
+
+    /// Converts a JSON body error: syntax → 400 with line/column, data → 422 with the field.
+    pub fn from_json(err: serde_path_to_error::Error<serde_json::Error>) -> Self {
+        use serde_json::error::Category;
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        let (line, column) = (inner.line(), inner.column());
+        let message = inner.to_string();
+        match inner.classify() {
+            Category::Data => {
+                let reason = message.rsplit_once(" at line ").map_or(message.as_str(), |(h, _)| h).to_string();
+                let field = if path == "." { "-".to_string() } else { path };
+                Self::invalid_field(field, reason)
+            }
+            _ => Self {
+                line: Some(line),
+                column: Some(column),
+                ..Self::new(ErrorCode::MalformedJson, format!("malformed JSON: {message}"))
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    error: &'a ApiError,
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status_code()).json(Envelope { error: self })
+    }
+}

@@ -1,0 +1,95 @@
+//! `GET /v1/search` parameters → [`SearchRequest`], with errors that name the parameter.
+
+use chaxin_index::{Kind, PartialDate};
+use chaxin_query::{DefaultOperator, SearchRequest};
+
+use crate::error::{ApiError, ErrorCode};
+
+/// Parses a URL query string. Lists (`kind`, `lang`) are comma-separated or repeated.
+pub(crate) fn search_request(query_string: &str) -> Result<SearchRequest, ApiError> {
+    let mut request = SearchRequest::default();
+    for (key, value) in url::form_urlencoded::parse(query_string.as_bytes()) {
+        let value = value.as_ref();
+        match key.as_ref() {
+            "q" => request.q = value.to_string(),
+            "kind" => {
+                for k in split_list(value) {
+                    let kind = Kind::parse(k).ok_or_else(|| {
+                        let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+                        ApiError::invalid_field("kind", format!("unknown kind `{k}`; kinds: {}", kinds.join(", ")))
+                    })?;
+                    request.kind.push(kind);
+                }
+            }
+            "lang" => request.lang.extend(split_list(value).map(str::to_string)),
+            "date_from" => request.date_from = Some(date("date_from", value)?),
+            "date_to" => request.date_to = Some(date("date_to", value)?),
+            "offset" => request.offset = number("offset", value)?,
+            "limit" => request.limit = number("limit", value)?,
+            "operator" => {
+                request.operator = match value {
+                    "or" | "OR" => DefaultOperator::Or,
+                    "and" | "AND" => DefaultOperator::And,
+                    _ => return Err(ApiError::invalid_field("operator", format!("`{value}` is neither `or` nor `and`"))),
+                }
+            }
+            "highlight" => {
+                request.highlight = match value {
+                    "true" | "1" => true,
+                    "false" | "0" => false,
+                    _ => return Err(ApiError::invalid_field("highlight", format!("`{value}` is not a boolean"))),
+                }
+            }
+            other => {
+                return Err(ApiError {
+                    field: Some(other.to_string()),
+                    ..ApiError::new(
+                        ErrorCode::BadRequest,
+                        format!(
+                            "unknown parameter `{other}`; parameters: q, kind, lang, date_from, date_to, offset, limit, operator, highlight"
+                        ),
+                    )
+                })
+            }
+        }
+    }
+    Ok(request)
+}
+
+fn split_list(value: &str) -> impl Iterator<Item = &str> {
+    value.split(',').map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn date(field: &str, value: &str) -> Result<PartialDate, ApiError> {
+    PartialDate::parse(value.trim()).map_err(|reason| ApiError::invalid_field(field, reason))
+}
+
+fn number(field: &str, value: &str) -> Result<usize, ApiError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| ApiError::invalid_field(field, format!("`{value}` is not a non-negative integer")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_parameter() {
+        let r = search_request("q=%E7%A8%80%E5%9C%9F+magnet&kind=paper,patent&lang=zh&date_from=2010&date_to=2020-06-30&offset=10&limit=20&operator=and&highlight=false").unwrap();
+        assert_eq!(r.q, "稀土 magnet");
+        assert_eq!(r.kind, vec![Kind::Paper, Kind::Patent]);
+        assert_eq!(r.date_to.unwrap().to_string(), "2020-06-30");
+        assert_eq!((r.offset, r.limit, r.operator, r.highlight), (10, 20, DefaultOperator::And, false));
+    }
+
+    #[test]
+    fn errors_name_the_parameter() {
+        assert_eq!(search_request("limit=ten").unwrap_err().field.as_deref(), Some("limit"));
+        assert_eq!(search_request("date_to=2020-13").unwrap_err().field.as_deref(), Some("date_to"));
+        assert_eq!(search_request("kind=blog").unwrap_err().field.as_deref(), Some("kind"));
+        let unknown = search_request("qq=x").unwrap_err();
+        assert_eq!(unknown.code, ErrorCode::BadRequest);
+    }
+}

@@ -1,0 +1,120 @@
+//! Route handlers.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chaxin_query::SearchRequest;
+use futures_util::StreamExt;
+use serde_json::json;
+
+use crate::error::{ApiError, ErrorCode};
+use crate::params;
+use crate::server::AppState;
+
+/// Runs CPU-bound engine work off the async workers.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    web::block(f)
+        .await
+        .map_err(|e| ApiError::internal("worker pool", e))?
+}
+
+pub(crate) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let documents = state.engine.stats().map(|s| s.documents).unwrap_or(0);
+    HttpResponse::Ok().json(json!({"status": "ok", "documents": documents}))
+}
+
+pub(crate) async fn search_get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let request = params::search_request(req.query_string())?;
+    run_search(state, request).await
+}
+
+pub(crate) async fn search_post(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    require_json(&req)?;
+    let body = read_body(payload, state.limits.max_body_bytes, &req).await?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::new(ErrorCode::MalformedJson, "empty body: send a JSON object such as {\"q\": \"…\"}"));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(&body);
+    let request: SearchRequest = serde_path_to_error::deserialize(de).map_err(ApiError::from_json)?;
+    run_search(state, request).await
+}
+
+async fn run_search(state: web::Data<AppState>, request: SearchRequest) -> Result<HttpResponse, ApiError> {
+    let response = blocking(move || {
+        state
+            .engine
+            .search(&request)
+            .map_err(|e| ApiError::from_search(e, &request.q))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(response))
+}
+
+pub(crate) async fn document(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let lookup_id = id.clone();
+    let record = blocking(move || state.engine.get(&lookup_id).map_err(|e| ApiError::internal("document lookup", e))).await?;
+    match record {
+        Some(record) => Ok(HttpResponse::Ok().json(record)),
+        None => Err(ApiError {
+            field: Some("id".into()),
+            ..ApiError::new(ErrorCode::DocumentNotFound, format!("no record with id `{id}`"))
+        }),
+    }
+}
+
+pub(crate) async fn stats(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let stats = blocking(move || state.engine.stats().map_err(|e| ApiError::internal("stats", e))).await?;
+    Ok(HttpResponse::Ok().json(stats))
+}
+
+pub(crate) async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(ErrorCode::NotFound, format!("no route for {} {}", req.method(), req.path())))
+}
+
+pub(crate) async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(ErrorCode::MethodNotAllowed, format!("{} is not allowed on {}", req.method(), req.path())))
+}
+
+fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
+    let Some(content_type) = req.headers().get(header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let value = content_type.to_str().unwrap_or_default().to_ascii_lowercase();
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    if essence == "application/json" || essence.ends_with("+json") {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            format!("Content-Type `{value}` is not JSON: send `Content-Type: application/json`"),
+        ))
+    }
+}
+
+/// Reads a body up to `limit` bytes; larger bodies get 413 before they are read whole.
+async fn read_body(mut payload: web::Payload, limit: usize, req: &HttpRequest) -> Result<web::BytesMut, ApiError> {
+    let too_large = || ApiError::new(ErrorCode::PayloadTooLarge, format!("request body is larger than the limit of {limit} bytes"));
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::new(ErrorCode::BadRequest, format!("could not read the request body: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
