@@ -39,8 +39,7 @@ pub(crate) async fn search_post(
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::new(ErrorCode::MalformedJson, "empty body: send a JSON object such as {\"q\": \"…\"}"));
     }
-    let de = &mut serde_json::Deserializer::from_slice(&body);
-    let request: SearchRequest = serde_path_to_error::deserialize(de).map_err(ApiError::from_json)?;
+    let request: SearchRequest = parse_json_object(&body)?;
     run_search(state, request).await
 }
 
@@ -79,6 +78,20 @@ pub(crate) async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError
 
 pub(crate) async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     Err(ApiError::new(ErrorCode::MethodNotAllowed, format!("{} is not allowed on {}", req.method(), req.path())))
+}
+
+/// Parses a JSON object body: syntax errors (including nesting deeper than serde_json's limit
+/// of 128) are 400 with line and column; a body that is not an object, or whose fields have
+/// the wrong type or are unknown, is 422 naming the field.
+fn parse_json_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let value: serde_json::Value = {
+        let de = &mut serde_json::Deserializer::from_slice(body);
+        serde_path_to_error::deserialize(de).map_err(ApiError::from_json)?
+    };
+    if !value.is_object() {
+        return Err(ApiError::invalid_field("-", "the body must be a JSON object"));
+    }
+    serde_path_to_error::deserialize(value).map_err(ApiError::from_json)
 }
 
 fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
