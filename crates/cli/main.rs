@@ -6,13 +6,19 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use chaxin_index::{ChaxinIndex, Kind, PartialDate};
 use chaxin_ingest::import::{import_to_ndjson, Format};
-use chaxin_ingest::{collect_inputs, default_rejects_path, ingest, IngestOptions, IngestSummary, ProgressMode};
+use chaxin_ingest::{
+    collect_inputs, default_rejects_path, ingest, IngestOptions, IngestSummary, ProgressMode,
+};
 use chaxin_query::{DefaultOperator, SearchConfig, SearchEngine, SearchRequest};
 use chaxin_text::AnalyzerSettings;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "chaxin", version, about = "Novelty-search (查新) engine for Chinese and English papers and patents")]
+#[command(
+    name = "chaxin",
+    version,
+    about = "Novelty-search (查新) engine for Chinese and English papers and patents"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -169,7 +175,10 @@ fn print_summary(summary: &IngestSummary) {
         eprintln!("  rejected {error}");
     }
     if summary.rejected as usize > summary.first_errors.len() {
-        eprintln!("  … and {} more", summary.rejected as usize - summary.first_errors.len());
+        eprintln!(
+            "  … and {} more",
+            summary.rejected as usize - summary.first_errors.len()
+        );
     }
     if let Some(path) = &summary.rejects_file {
         eprintln!("rejected lines written to {}", path.display());
@@ -180,8 +189,10 @@ fn analyzer_settings(user_dict: Option<&Path>) -> Result<AnalyzerSettings> {
     match user_dict {
         None => Ok(AnalyzerSettings::default()),
         Some(path) => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            AnalyzerSettings::with_user_dictionary(&text).with_context(|| format!("{}", path.display()))
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            AnalyzerSettings::with_user_dictionary(&text)
+                .with_context(|| format!("{}", path.display()))
         }
     }
 }
@@ -201,7 +212,9 @@ fn run_index(args: IndexArgs) -> Result<()> {
     } else {
         ChaxinIndex::create(&args.index, settings)?
     };
-    let rejects = args.rejects.unwrap_or_else(|| default_rejects_path(&args.index));
+    let rejects = args
+        .rejects
+        .unwrap_or_else(|| default_rejects_path(&args.index));
     let options = ingest_options(&args.writer, args.strict, Some(rejects));
     let summary = ingest(&index, &inputs, &options)?;
     print_summary(&summary);
@@ -218,10 +231,15 @@ fn build_default_index(index: &Path, data: &Path, writer: &WriterArgs) -> Result
             data.display()
         );
     }
-    tracing::info!("building {} from {} (first start only)", index.display(), data.display());
+    tracing::info!(
+        "building {} from {} (first start only)",
+        index.display(),
+        data.display()
+    );
     let building = index.with_extension("building");
     if building.exists() {
-        std::fs::remove_dir_all(&building).with_context(|| format!("removing {}", building.display()))?;
+        std::fs::remove_dir_all(&building)
+            .with_context(|| format!("removing {}", building.display()))?;
     }
     let user_dict = data.join("user_dict.txt");
     let settings = analyzer_settings(user_dict.is_file().then_some(user_dict.as_path()))?;
@@ -231,23 +249,30 @@ fn build_default_index(index: &Path, data: &Path, writer: &WriterArgs) -> Result
     let summary = ingest(&new_index, &inputs, &options)?;
     print_summary(&summary);
     drop(new_index);
-    std::fs::rename(&building, index).with_context(|| format!("moving {} to {}", building.display(), index.display()))?;
+    std::fs::rename(&building, index)
+        .with_context(|| format!("moving {} to {}", building.display(), index.display()))?;
     Ok(())
 }
 
 fn run_serve(args: ServeArgs) -> Result<()> {
     if !ChaxinIndex::exists(&args.index) {
         if let Some(parent) = args.index.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
         }
         build_default_index(&args.index, &args.data, &args.writer)?;
     }
     let index = ChaxinIndex::open(&args.index)?;
     let engine = Arc::new(SearchEngine::new(index, SearchConfig::default())?);
-    let listener = std::net::TcpListener::bind(&args.bind).with_context(|| format!("binding {}", args.bind))?;
+    let listener = std::net::TcpListener::bind(&args.bind)
+        .with_context(|| format!("binding {}", args.bind))?;
     let address = listener.local_addr()?;
     let documents = engine.stats()?.documents;
-    tracing::info!("serving {} records from {}", documents, args.index.display());
+    tracing::info!(
+        "serving {} records from {}",
+        documents,
+        args.index.display()
+    );
     // The first stdout line is the address: scripts and tests read it (port 0 picks any).
     println!("chaxin listening on http://{address}");
     let limits = chaxin_api::ApiLimits {
@@ -265,7 +290,12 @@ fn run_search(args: SearchArgs) -> Result<()> {
         .iter()
         .map(|k| Kind::parse(k).with_context(|| format!("unknown kind `{k}`")))
         .collect::<Result<Vec<_>>>()?;
-    let date = |d: &Option<String>| d.as_deref().map(PartialDate::parse).transpose().map_err(anyhow::Error::msg);
+    let date = |d: &Option<String>| {
+        d.as_deref()
+            .map(PartialDate::parse)
+            .transpose()
+            .map_err(anyhow::Error::msg)
+    };
     let request = SearchRequest {
         q: args.query.clone(),
         kind,
@@ -274,18 +304,38 @@ fn run_search(args: SearchArgs) -> Result<()> {
         date_to: date(&args.to)?,
         offset: args.offset,
         limit: args.limit,
-        operator: if args.and { DefaultOperator::And } else { DefaultOperator::Or },
+        operator: if args.and {
+            DefaultOperator::And
+        } else {
+            DefaultOperator::Or
+        },
         highlight: true,
     };
-    let response = engine.search(&request).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let response = engine
+        .search(&request)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&response)?);
         return Ok(());
     }
-    println!("{} hits for {} ({} ms)", response.total, response.query, response.took_ms);
+    println!(
+        "{} hits for {} ({} ms)",
+        response.total, response.query, response.took_ms
+    );
     for (rank, hit) in response.hits.iter().enumerate() {
-        let date = hit.pub_date.map(|d| d.to_string()).unwrap_or_else(|| "----".into());
-        println!("{:>3}. [{:.3}] {} {} {}  {}", args.offset + rank + 1, hit.score, hit.id, hit.kind.as_str(), date, hit.title);
+        let date = hit
+            .pub_date
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "----".into());
+        println!(
+            "{:>3}. [{:.3}] {} {} {}  {}",
+            args.offset + rank + 1,
+            hit.score,
+            hit.id,
+            hit.kind.as_str(),
+            date,
+            hit.title
+        );
         if let Some(snippet) = hit.snippets.as_ref().and_then(|s| s.r#abstract.as_ref()) {
             println!("      {snippet}");
         }
@@ -296,10 +346,18 @@ fn run_search(args: SearchArgs) -> Result<()> {
 fn run_import(args: ImportArgs) -> Result<()> {
     let Some(format) = Format::parse(&args.format) else {
         let names: Vec<&str> = Format::ALL.iter().map(|(n, _)| *n).collect();
-        bail!("unknown format `{}`; formats: {}", args.format, names.join(", "));
+        bail!(
+            "unknown format `{}`; formats: {}",
+            args.format,
+            names.join(", ")
+        );
     };
     let summary = import_to_ndjson(format, &args.input, &args.output)?;
-    eprintln!("wrote {} records to {}", summary.records, args.output.display());
+    eprintln!(
+        "wrote {} records to {}",
+        summary.records,
+        args.output.display()
+    );
     for error in &summary.rejected {
         eprintln!("  rejected {error}");
     }

@@ -34,7 +34,9 @@ pub enum ErrorCode {
 impl ErrorCode {
     fn status(self) -> StatusCode {
         match self {
-            ErrorCode::MalformedJson | ErrorCode::QuerySyntax | ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorCode::MalformedJson | ErrorCode::QuerySyntax | ErrorCode::BadRequest => {
+                StatusCode::BAD_REQUEST
+            }
             ErrorCode::InvalidField => StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -86,7 +88,10 @@ impl ApiError {
 
     pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
         tracing::error!("{context}: {err}");
-        Self::new(ErrorCode::Internal, format!("internal error ({context}); see the server log"))
+        Self::new(
+            ErrorCode::Internal,
+            format!("internal error ({context}); see the server log"),
+        )
     }
 
     /// Converts a search error; `query` is the query string for syntax errors.
@@ -96,7 +101,10 @@ impl ApiError {
                 column: Some(e.column),
                 query: Some(query.to_string()),
                 field: Some("q".into()),
-                ..Self::new(ErrorCode::QuerySyntax, format!("column {}: {}", e.column, e.message))
+                ..Self::new(
+                    ErrorCode::QuerySyntax,
+                    format!("column {}: {}", e.column, e.message),
+                )
             },
             SearchError::InvalidValue { field, message } => Self::invalid_field(field, message),
             SearchError::Tantivy(e) => Self::internal("search", e),
@@ -112,14 +120,20 @@ impl ApiError {
         let message = inner.to_string();
         match inner.classify() {
             Category::Data => {
-                let reason = message.rsplit_once(" at line ").map_or(message.as_str(), |(h, _)| h).to_string();
+                let reason = message
+                    .rsplit_once(" at line ")
+                    .map_or(message.as_str(), |(h, _)| h)
+                    .to_string();
                 let field = if path == "." { "-".to_string() } else { path };
                 Self::invalid_field(field, reason)
             }
             _ => Self {
                 line: Some(line),
                 column: Some(column),
-                ..Self::new(ErrorCode::MalformedJson, format!("malformed JSON: {message}"))
+                ..Self::new(
+                    ErrorCode::MalformedJson,
+                    format!("malformed JSON: {message}"),
+                )
             },
         }
     }

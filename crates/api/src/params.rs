@@ -65,10 +65,9 @@ fn date(field: &str, value: &str) -> Result<PartialDate, ApiError> {
 }
 
 fn number(field: &str, value: &str) -> Result<usize, ApiError> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| ApiError::invalid_field(field, format!("`{value}` is not a non-negative integer")))
+    value.trim().parse().map_err(|_| {
+        ApiError::invalid_field(field, format!("`{value}` is not a non-negative integer"))
+    })
 }
 
 #[cfg(test)]
@@ -81,14 +80,29 @@ mod tests {
         assert_eq!(r.q, "稀土 magnet");
         assert_eq!(r.kind, vec![Kind::Paper, Kind::Patent]);
         assert_eq!(r.date_to.unwrap().to_string(), "2020-06-30");
-        assert_eq!((r.offset, r.limit, r.operator, r.highlight), (10, 20, DefaultOperator::And, false));
+        assert_eq!(
+            (r.offset, r.limit, r.operator, r.highlight),
+            (10, 20, DefaultOperator::And, false)
+        );
     }
 
     #[test]
     fn errors_name_the_parameter() {
-        assert_eq!(search_request("limit=ten").unwrap_err().field.as_deref(), Some("limit"));
-        assert_eq!(search_request("date_to=2020-13").unwrap_err().field.as_deref(), Some("date_to"));
-        assert_eq!(search_request("kind=blog").unwrap_err().field.as_deref(), Some("kind"));
+        assert_eq!(
+            search_request("limit=ten").unwrap_err().field.as_deref(),
+            Some("limit")
+        );
+        assert_eq!(
+            search_request("date_to=2020-13")
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("date_to")
+        );
+        assert_eq!(
+            search_request("kind=blog").unwrap_err().field.as_deref(),
+            Some("kind")
+        );
         let unknown = search_request("qq=x").unwrap_err();
         assert_eq!(unknown.code, ErrorCode::BadRequest);
     }

@@ -24,7 +24,10 @@ pub(crate) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().json(json!({"status": "ok", "documents": documents}))
 }
 
-pub(crate) async fn search_get(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub(crate) async fn search_get(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let request = params::search_request(req.query_string())?;
     run_search(state, request).await
 }
@@ -37,13 +40,19 @@ pub(crate) async fn search_post(
     require_json(&req)?;
     let body = read_body(payload, state.limits.max_body_bytes, &req).await?;
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::new(ErrorCode::MalformedJson, "empty body: send a JSON object such as {\"q\": \"…\"}"));
+        return Err(ApiError::new(
+            ErrorCode::MalformedJson,
+            "empty body: send a JSON object such as {\"q\": \"…\"}",
+        ));
     }
     let request: SearchRequest = parse_json_object(&body)?;
     run_search(state, request).await
 }
 
-async fn run_search(state: web::Data<AppState>, request: SearchRequest) -> Result<HttpResponse, ApiError> {
+async fn run_search(
+    state: web::Data<AppState>,
+    request: SearchRequest,
+) -> Result<HttpResponse, ApiError> {
     let response = blocking(move || {
         state
             .engine
@@ -54,30 +63,54 @@ async fn run_search(state: web::Data<AppState>, request: SearchRequest) -> Resul
     Ok(HttpResponse::Ok().json(response))
 }
 
-pub(crate) async fn document(path: web::Path<String>, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+pub(crate) async fn document(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let lookup_id = id.clone();
-    let record = blocking(move || state.engine.get(&lookup_id).map_err(|e| ApiError::internal("document lookup", e))).await?;
+    let record = blocking(move || {
+        state
+            .engine
+            .get(&lookup_id)
+            .map_err(|e| ApiError::internal("document lookup", e))
+    })
+    .await?;
     match record {
         Some(record) => Ok(HttpResponse::Ok().json(record)),
         None => Err(ApiError {
             field: Some("id".into()),
-            ..ApiError::new(ErrorCode::DocumentNotFound, format!("no record with id `{id}`"))
+            ..ApiError::new(
+                ErrorCode::DocumentNotFound,
+                format!("no record with id `{id}`"),
+            )
         }),
     }
 }
 
 pub(crate) async fn stats(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let stats = blocking(move || state.engine.stats().map_err(|e| ApiError::internal("stats", e))).await?;
+    let stats = blocking(move || {
+        state
+            .engine
+            .stats()
+            .map_err(|e| ApiError::internal("stats", e))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(stats))
 }
 
 pub(crate) async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::new(ErrorCode::NotFound, format!("no route for {} {}", req.method(), req.path())))
+    Err(ApiError::new(
+        ErrorCode::NotFound,
+        format!("no route for {} {}", req.method(), req.path()),
+    ))
 }
 
 pub(crate) async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::new(ErrorCode::MethodNotAllowed, format!("{} is not allowed on {}", req.method(), req.path())))
+    Err(ApiError::new(
+        ErrorCode::MethodNotAllowed,
+        format!("{} is not allowed on {}", req.method(), req.path()),
+    ))
 }
 
 /// Parses a JSON object body: syntax errors (including nesting deeper than serde_json's limit
@@ -89,7 +122,10 @@ fn parse_json_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, A
         serde_path_to_error::deserialize(de).map_err(ApiError::from_json)?
     };
     if !value.is_object() {
-        return Err(ApiError::invalid_field("-", "the body must be a JSON object"));
+        return Err(ApiError::invalid_field(
+            "-",
+            "the body must be a JSON object",
+        ));
     }
     serde_path_to_error::deserialize(value).map_err(ApiError::from_json)
 }
@@ -98,7 +134,10 @@ fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
     let Some(content_type) = req.headers().get(header::CONTENT_TYPE) else {
         return Ok(());
     };
-    let value = content_type.to_str().unwrap_or_default().to_ascii_lowercase();
+    let value = content_type
+        .to_str()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let essence = value.split(';').next().unwrap_or_default().trim();
     if essence == "application/json" || essence.ends_with("+json") {
         Ok(())
@@ -111,8 +150,17 @@ fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
 }
 
 /// Reads a body up to `limit` bytes; larger bodies get 413 before they are read whole.
-async fn read_body(mut payload: web::Payload, limit: usize, req: &HttpRequest) -> Result<web::BytesMut, ApiError> {
-    let too_large = || ApiError::new(ErrorCode::PayloadTooLarge, format!("request body is larger than the limit of {limit} bytes"));
+async fn read_body(
+    mut payload: web::Payload,
+    limit: usize,
+    req: &HttpRequest,
+) -> Result<web::BytesMut, ApiError> {
+    let too_large = || {
+        ApiError::new(
+            ErrorCode::PayloadTooLarge,
+            format!("request body is larger than the limit of {limit} bytes"),
+        )
+    };
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -123,7 +171,12 @@ async fn read_body(mut payload: web::Payload, limit: usize, req: &HttpRequest) -
     }
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::new(ErrorCode::BadRequest, format!("could not read the request body: {e}")))?;
+        let chunk = chunk.map_err(|e| {
+            ApiError::new(
+                ErrorCode::BadRequest,
+                format!("could not read the request body: {e}"),
+            )
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(too_large());
         }

@@ -19,7 +19,9 @@ pub struct ApiLimits {
 
 impl Default for ApiLimits {
     fn default() -> Self {
-        Self { max_body_bytes: 64 * 1024 }
+        Self {
+            max_body_bytes: 64 * 1024,
+        }
     }
 }
 
@@ -52,7 +54,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Serves `engine` on an already bound listener until the process is stopped (Ctrl-C/SIGTERM
 /// finish in-flight requests first).
-pub async fn serve(engine: Arc<SearchEngine>, listener: TcpListener, limits: ApiLimits) -> std::io::Result<()> {
+pub async fn serve(
+    engine: Arc<SearchEngine>,
+    listener: TcpListener,
+    limits: ApiLimits,
+) -> std::io::Result<()> {
     let state = web::Data::new(AppState { engine, limits });
     HttpServer::new(move || {
         App::new()

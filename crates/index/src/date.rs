@@ -27,7 +27,9 @@ impl PartialDate {
         }
         let num = |part: &str, len: usize, what: &str| -> Result<u32, String> {
             if part.len() != len || !part.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(format!("`{s}` is not a date: {what} must have {len} digits ({expected})"));
+                return Err(format!(
+                    "`{s}` is not a date: {what} must have {len} digits ({expected})"
+                ));
             }
             part.parse::<u32>().map_err(|e| e.to_string())
         };
@@ -128,17 +130,37 @@ mod tests {
     #[test]
     fn parses_all_precisions() {
         assert_eq!(PartialDate::parse("2020").unwrap().to_string(), "2020");
-        assert_eq!(PartialDate::parse("2020-02").unwrap().last_day(), (2020, 2, 29));
-        assert_eq!(PartialDate::parse("2021-02").unwrap().last_day(), (2021, 2, 28));
-        assert_eq!(PartialDate::parse("2019-12-31").unwrap().first_day(), (2019, 12, 31));
+        assert_eq!(
+            PartialDate::parse("2020-02").unwrap().last_day(),
+            (2020, 2, 29)
+        );
+        assert_eq!(
+            PartialDate::parse("2021-02").unwrap().last_day(),
+            (2021, 2, 28)
+        );
+        assert_eq!(
+            PartialDate::parse("2019-12-31").unwrap().first_day(),
+            (2019, 12, 31)
+        );
     }
 
     #[test]
     fn rejects_impossible_dates() {
-        for bad in ["2020-13", "2021-02-29", "20-01-01", "2020/01/01", "2020-1-1", "0999", "abcd", ""] {
+        for bad in [
+            "2020-13",
+            "2021-02-29",
+            "20-01-01",
+            "2020/01/01",
+            "2020-1-1",
+            "0999",
+            "abcd",
+            "",
+        ] {
             assert!(PartialDate::parse(bad).is_err(), "{bad} accepted");
         }
-        assert!(PartialDate::parse("2021-02-29").unwrap_err().contains("does not exist"));
+        assert!(PartialDate::parse("2021-02-29")
+            .unwrap_err()
+            .contains("does not exist"));
     }
 
     #[test]

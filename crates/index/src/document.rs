@@ -18,12 +18,18 @@ pub fn to_document(fields: &Fields, analyzer: &Analyzer, record: &Record) -> Tan
     doc.add_text(fields.lang, record.lang());
     if let Some(date) = record.pub_date {
         let days = PartialDate::days_from_civil(date.first_day());
-        doc.add_date(fields.pub_date, DateTime::from_timestamp_secs(days * 86_400));
+        doc.add_date(
+            fields.pub_date,
+            DateTime::from_timestamp_secs(days * 86_400),
+        );
     }
     if let Some(doi) = &record.doi {
         doc.add_text(fields.doi, doi.trim().to_lowercase());
     }
-    for number in [&record.pub_number, &record.application_number].into_iter().flatten() {
+    for number in [&record.pub_number, &record.application_number]
+        .into_iter()
+        .flatten()
+    {
         for variant in number_variants(number) {
             doc.add_text(fields.number, variant);
         }
@@ -122,9 +128,16 @@ pub fn number_variants(number: &str) -> Vec<String> {
 fn strip_kind_code(number: &str) -> &str {
     let bytes = number.as_bytes();
     let n = bytes.len();
-    if n >= 2 && bytes[n - 2].is_ascii_uppercase() && bytes[n - 1].is_ascii_digit() && bytes[..n - 2].iter().any(u8::is_ascii_digit) {
+    if n >= 2
+        && bytes[n - 2].is_ascii_uppercase()
+        && bytes[n - 1].is_ascii_digit()
+        && bytes[..n - 2].iter().any(u8::is_ascii_digit)
+    {
         &number[..n - 2]
-    } else if n >= 1 && bytes[n - 1].is_ascii_uppercase() && bytes[..n - 1].last().is_some_and(u8::is_ascii_digit) {
+    } else if n >= 1
+        && bytes[n - 1].is_ascii_uppercase()
+        && bytes[..n - 1].last().is_some_and(u8::is_ascii_digit)
+    {
         &number[..n - 1]
     } else {
         number
@@ -140,14 +153,22 @@ pub fn classification_terms(code: &str) -> Vec<String> {
         .map(|c| c.to_ascii_uppercase())
         .collect();
     if compact.len() < 4 {
-        return if compact.is_empty() { vec![] } else { vec![compact] };
+        return if compact.is_empty() {
+            vec![]
+        } else {
+            vec![compact]
+        };
     }
     let (subclass, rest) = compact.split_at(4);
     let rest = match rest.split_once('/') {
         Some((group, sub)) => format!("{}/{}", group.trim_start_matches('0'), sub),
         None => rest.trim_start_matches('0').to_string(),
     };
-    let mut out = vec![subclass[..1].to_string(), subclass[..3].to_string(), subclass.to_string()];
+    let mut out = vec![
+        subclass[..1].to_string(),
+        subclass[..3].to_string(),
+        subclass.to_string(),
+    ];
     if !rest.is_empty() {
         out.push(format!("{subclass}{rest}"));
     }
@@ -169,8 +190,14 @@ mod tests {
 
     #[test]
     fn classification_hierarchy() {
-        assert_eq!(classification_terms("G06F 15/16"), vec!["G", "G06", "G06F", "G06F15/16"]);
-        assert_eq!(classification_terms("G06F015/16"), vec!["G", "G06", "G06F", "G06F15/16"]);
+        assert_eq!(
+            classification_terms("G06F 15/16"),
+            vec!["G", "G06", "G06F", "G06F15/16"]
+        );
+        assert_eq!(
+            classification_terms("G06F015/16"),
+            vec!["G", "G06", "G06F", "G06F15/16"]
+        );
         assert_eq!(classification_terms("H01M"), vec!["H", "H01", "H01M"]);
     }
 }

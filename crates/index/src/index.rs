@@ -86,7 +86,11 @@ impl ChaxinIndex {
         if !Self::exists(path) {
             return Err(IndexError::NotAnIndex {
                 path: path.to_path_buf(),
-                file: if meta_path.is_file() { "meta.json" } else { META_FILE },
+                file: if meta_path.is_file() {
+                    "meta.json"
+                } else {
+                    META_FILE
+                },
             });
         }
         let bytes = fs::read(&meta_path).map_err(io_err(&meta_path))?;
@@ -123,7 +127,12 @@ impl ChaxinIndex {
         }
     }
 
-    fn assemble(index: Index, fields: Fields, meta: IndexMeta, path: &Path) -> Result<Self, IndexError> {
+    fn assemble(
+        index: Index,
+        fields: Fields,
+        meta: IndexMeta,
+        path: &Path,
+    ) -> Result<Self, IndexError> {
         let analyzer = Analyzer::new(&meta.analyzer)?;
         register_tokenizers(index.tokenizers(), &analyzer);
         Ok(Self {
@@ -150,6 +159,34 @@ impl ChaxinIndex {
     }
 }
 
+/// Address of the live document with record id `id`, if any.
+pub fn find_live_doc(
+    searcher: &tantivy::Searcher,
+    id_field: tantivy::schema::Field,
+    id: &str,
+) -> tantivy::Result<Option<tantivy::DocAddress>> {
+    use tantivy::schema::IndexRecordOption;
+    use tantivy::{DocSet, Term, TERMINATED};
+    let term = Term::from_field_text(id_field, id);
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let inverted = segment.inverted_index(id_field)?;
+        let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? else {
+            continue;
+        };
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if segment
+                .alive_bitset()
+                .is_none_or(|alive| alive.is_alive(doc))
+            {
+                return Ok(Some(tantivy::DocAddress::new(ord as u32, doc)));
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(None)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,29 +209,4 @@ mod tests {
         let err = ChaxinIndex::open(dir.path()).unwrap_err();
         assert!(err.to_string().contains("not a chaxin index"), "{err}");
     }
-}
-
-/// Address of the live document with record id `id`, if any.
-pub fn find_live_doc(
-    searcher: &tantivy::Searcher,
-    id_field: tantivy::schema::Field,
-    id: &str,
-) -> tantivy::Result<Option<tantivy::DocAddress>> {
-    use tantivy::schema::IndexRecordOption;
-    use tantivy::{DocSet, Term, TERMINATED};
-    let term = Term::from_field_text(id_field, id);
-    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let inverted = segment.inverted_index(id_field)?;
-        let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? else {
-            continue;
-        };
-        let mut doc = postings.doc();
-        while doc != TERMINATED {
-            if segment.alive_bitset().is_none_or(|alive| alive.is_alive(doc)) {
-                return Ok(Some(tantivy::DocAddress::new(ord as u32, doc)));
-            }
-            doc = postings.advance();
-        }
-    }
-    Ok(None)
 }

@@ -10,7 +10,9 @@ use crate::date::PartialDate;
 use crate::error::RecordError;
 
 /// Kind of document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Journal article.
@@ -232,13 +234,22 @@ impl Record {
             return Err(RecordError::field("id", "must not be empty"));
         }
         if id.len() != self.id.len() {
-            return Err(RecordError::field("id", "must not start or end with white space"));
+            return Err(RecordError::field(
+                "id",
+                "must not start or end with white space",
+            ));
         }
         if self.id.len() > MAX_ID_BYTES {
-            return Err(RecordError::field("id", format!("is longer than {MAX_ID_BYTES} bytes")));
+            return Err(RecordError::field(
+                "id",
+                format!("is longer than {MAX_ID_BYTES} bytes"),
+            ));
         }
         if self.id.chars().any(char::is_control) {
-            return Err(RecordError::field("id", "must not contain control characters"));
+            return Err(RecordError::field(
+                "id",
+                "must not contain control characters",
+            ));
         }
         let has_text = [&self.title, &self.abstract_text]
             .into_iter()
@@ -246,7 +257,10 @@ impl Record {
             .any(|t| !t.is_blank())
             || self.claims.as_deref().is_some_and(|c| !c.trim().is_empty());
         if !has_text {
-            return Err(RecordError::field("title", "a record needs a title, an abstract or claims"));
+            return Err(RecordError::field(
+                "title",
+                "a record needs a title, an abstract or claims",
+            ));
         }
         match &self.lang {
             Some(lang) if !is_lang_code(lang) => {
@@ -265,7 +279,10 @@ impl Record {
             ("pub_number", &self.pub_number),
         ] {
             if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
-                return Err(RecordError::field(name, "must not be an empty string (omit it instead)"));
+                return Err(RecordError::field(
+                    name,
+                    "must not be an empty string (omit it instead)",
+                ));
             }
         }
         Ok(())
@@ -335,7 +352,8 @@ mod tests {
     fn errors_name_the_field() {
         let err = Record::from_json(r#"{"id":"a","title":"x","keywords":["a",5]}"#).unwrap_err();
         assert_eq!(err.field, "keywords[1]");
-        let err = Record::from_json(r#"{"id":"a","title":"x","pub_date":"2021-02-30"}"#).unwrap_err();
+        let err =
+            Record::from_json(r#"{"id":"a","title":"x","pub_date":"2021-02-30"}"#).unwrap_err();
         assert_eq!(err.field, "pub_date");
         assert!(err.reason.contains("does not exist"), "{err}");
         let err = Record::from_json(r#"{"id":"a","title":"x","kind":"blog"}"#).unwrap_err();

@@ -166,7 +166,10 @@ mod tests {
         let fields = Fields::new();
         for tf in TEXT_FIELDS {
             assert_eq!(fields.schema.get_field_name(fields.main(tf)), tf.name());
-            assert_eq!(fields.schema.get_field_name(fields.exact(tf)), tf.exact_name());
+            assert_eq!(
+                fields.schema.get_field_name(fields.exact(tf)),
+                tf.exact_name()
+            );
         }
     }
 }

@@ -17,7 +17,10 @@ pub struct Input {
 }
 
 fn is_record_file(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
     let name = name.strip_suffix(".zst").unwrap_or(name);
     name.ends_with(".ndjson") || name.ends_with(".jsonl")
 }

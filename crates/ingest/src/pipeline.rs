@@ -38,7 +38,9 @@ pub struct IngestOptions {
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(8);
+        let threads = std::thread::available_parallelism()
+            .map_or(2, |n| n.get())
+            .min(8);
         Self {
             strict: false,
             rejects: None,
@@ -161,7 +163,8 @@ pub fn ingest(
         let mut reader = open_input(&input.path, read_bytes.clone()).map_err(io)?;
         let mut line_number = 0u64;
         loop {
-            let batch = read_batch(&mut reader, &mut line_number, options.batch_size).map_err(io)?;
+            let batch =
+                read_batch(&mut reader, &mut line_number, options.batch_size).map_err(io)?;
             if batch.is_empty() {
                 break;
             }

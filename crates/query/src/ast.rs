@@ -83,7 +83,11 @@ impl fmt::Display for Ast {
                 };
                 let all = |occur: Occur| clauses.iter().all(|(o, _)| *o == occur);
                 let joined = |sep: &str| {
-                    clauses.iter().map(|(_, a)| group(a)).collect::<Vec<_>>().join(sep)
+                    clauses
+                        .iter()
+                        .map(|(_, a)| group(a))
+                        .collect::<Vec<_>>()
+                        .join(sep)
                 };
                 // Pure groups read as operators; mixed ones use +/- prefixes, which parse back
                 // to the same clauses under the default `or` operator.

@@ -68,7 +68,11 @@ impl Collector for TopByScoreThenId {
     type Fruit = (u64, Vec<Ranked>);
     type Child = SegmentTop;
 
-    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<SegmentTop> {
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentTop> {
         Ok(SegmentTop {
             k: self.k,
             segment,
@@ -145,8 +149,16 @@ mod tests {
         assert_eq!(rank_order(2.0, "b", 1.0, "a"), Ordering::Less);
         assert_eq!(rank_order(1.0, "a", 1.0, "b"), Ordering::Less);
         assert_eq!(rank_order(1.0, "b", 1.0, "a"), Ordering::Greater);
-        let worse = Entry { score: 1.0, ord: 5, doc: 0 };
-        let better = Entry { score: 1.0, ord: 2, doc: 1 };
+        let worse = Entry {
+            score: 1.0,
+            ord: 5,
+            doc: 0,
+        };
+        let better = Entry {
+            score: 1.0,
+            ord: 2,
+            doc: 1,
+        };
         assert!(worse > better);
     }
 }

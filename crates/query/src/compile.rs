@@ -30,7 +30,9 @@ fn any(mut queries: Vec<BoxQuery>) -> Option<BoxQuery> {
     match queries.len() {
         0 => None,
         1 => queries.pop(),
-        _ => Some(boolean(queries.into_iter().map(|q| (TOccur::Should, q)).collect())),
+        _ => Some(boolean(
+            queries.into_iter().map(|q| (TOccur::Should, q)).collect(),
+        )),
     }
 }
 
@@ -56,10 +58,16 @@ impl Compiler<'_> {
     fn node(&self, ast: &Ast, required: bool) -> Result<Option<BoxQuery>, QueryError> {
         match ast {
             Ast::All => Ok(Some(Box::new(AllQuery))),
-            Ast::Word { field: Some(FieldRef::Raw(raw)), text, column }
-            | Ast::Phrase { field: Some(FieldRef::Raw(raw)), text, column } => {
-                self.raw(*raw, text, *column).map(Some)
+            Ast::Word {
+                field: Some(FieldRef::Raw(raw)),
+                text,
+                column,
             }
+            | Ast::Phrase {
+                field: Some(FieldRef::Raw(raw)),
+                text,
+                column,
+            } => self.raw(*raw, text, *column).map(Some),
             Ast::Word { field, text, .. } => Ok(self.word(self.fields(field), text, required)),
             Ast::Phrase { field, text, .. } => Ok(self.phrase(&self.fields(field), text)),
             Ast::Bool(clauses) => {
@@ -102,7 +110,10 @@ impl Compiler<'_> {
             .iter()
             .map(|&(tf, boost)| {
                 let t = Term::from_field_text(self.index.fields.main(tf), term);
-                boosted(Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)), boost)
+                boosted(
+                    Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)),
+                    boost,
+                )
             })
             .collect();
         any(queries).unwrap_or_else(|| Box::new(EmptyQuery))
@@ -116,7 +127,10 @@ impl Compiler<'_> {
         let mut terms: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
         terms.sort_unstable();
         terms.dedup();
-        let ranking = any(terms.iter().map(|t| self.term_over_fields(&fields, t)).collect())?;
+        let ranking = any(terms
+            .iter()
+            .map(|t| self.term_over_fields(&fields, t))
+            .collect())?;
         if !required || terms.len() == 1 {
             return Some(ranking);
         }
@@ -127,10 +141,15 @@ impl Compiler<'_> {
                 .collect(),
         );
         let requirement = match self.phrase(&fields, text) {
-            Some(verbatim) => any(vec![all_maximal, verbatim]).unwrap_or_else(|| Box::new(EmptyQuery)),
+            Some(verbatim) => {
+                any(vec![all_maximal, verbatim]).unwrap_or_else(|| Box::new(EmptyQuery))
+            }
             None => all_maximal,
         };
-        Some(boolean(vec![(TOccur::Must, filter(requirement)), (TOccur::Should, ranking)]))
+        Some(boolean(vec![
+            (TOccur::Must, filter(requirement)),
+            (TOccur::Should, ranking),
+        ]))
     }
 
     /// A quoted phrase on the exact twins of `fields`.
@@ -185,7 +204,10 @@ impl Compiler<'_> {
             RawField::Discipline => (f.discipline, value.to_string()),
             RawField::Family => (f.family, value.to_string()),
         };
-        let q = TermQuery::new(Term::from_field_text(field, &term), IndexRecordOption::Basic);
+        let q = TermQuery::new(
+            Term::from_field_text(field, &term),
+            IndexRecordOption::Basic,
+        );
         Ok(Box::new(ConstScoreQuery::new(Box::new(q), 1.0)))
     }
 }
@@ -197,7 +219,10 @@ fn phrase_query(field: Field, phrase: &chaxin_text::PhraseTerms) -> BoxQuery {
         .map(|(offset, text)| (*offset, Term::from_field_text(field, text)))
         .collect();
     match (terms.len(), phrase.last_is_prefix) {
-        (1, false) => Box::new(TermQuery::new(terms[0].1.clone(), IndexRecordOption::WithFreqs)),
+        (1, false) => Box::new(TermQuery::new(
+            terms[0].1.clone(),
+            IndexRecordOption::WithFreqs,
+        )),
         (1, true) => {
             let pattern = format!("{}.?", regex_escape(&phrase.terms[0].1));
             match RegexQuery::from_pattern(&pattern, field) {

@@ -107,12 +107,18 @@ impl SearchRequest {
     pub fn validate(&self) -> Result<(), SearchError> {
         let invalid = |field, message: String| Err(SearchError::InvalidValue { field, message });
         if self.limit == 0 || self.limit > MAX_LIMIT {
-            return invalid("limit", format!("must be between 1 and {MAX_LIMIT}, got {}", self.limit));
+            return invalid(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}, got {}", self.limit),
+            );
         }
         if self.offset.saturating_add(self.limit) > MAX_WINDOW {
             return invalid(
                 "offset",
-                format!("offset + limit must not exceed {MAX_WINDOW}, got {}", self.offset.saturating_add(self.limit)),
+                format!(
+                    "offset + limit must not exceed {MAX_WINDOW}, got {}",
+                    self.offset.saturating_add(self.limit)
+                ),
             );
         }
         if let (Some(from), Some(to)) = (self.date_from, self.date_to) {
@@ -120,8 +126,15 @@ impl SearchRequest {
                 return invalid("date_from", format!("{from} is after date_to {to}"));
             }
         }
-        if let Some(bad) = self.lang.iter().find(|l| !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase())) {
-            return invalid("lang", format!("`{bad}` is not a lowercase ISO 639 code such as `zh` or `en`"));
+        if let Some(bad) = self
+            .lang
+            .iter()
+            .find(|l| !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase()))
+        {
+            return invalid(
+                "lang",
+                format!("`{bad}` is not a lowercase ISO 639 code such as `zh` or `en`"),
+            );
         }
         Ok(())
     }
@@ -206,7 +219,11 @@ impl SearchEngine {
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()?;
-        Ok(Self { index, reader, config })
+        Ok(Self {
+            index,
+            reader,
+            config,
+        })
     }
 
     pub fn index(&self) -> &ChaxinIndex {
@@ -235,9 +252,15 @@ impl SearchEngine {
             index: &self.index,
             boosts: &self.config.boosts,
         };
-        let user_query: Box<dyn Query> = compiler.compile(&ast)?.unwrap_or_else(|| Box::new(EmptyQuery));
+        let user_query: Box<dyn Query> = compiler
+            .compile(&ast)?
+            .unwrap_or_else(|| Box::new(EmptyQuery));
         let mut clauses: Vec<(TOccur, Box<dyn Query>)> = vec![(TOccur::Must, user_query)];
-        clauses.extend(self.filters(request).into_iter().map(|f| (TOccur::Must, filter(f))));
+        clauses.extend(
+            self.filters(request)
+                .into_iter()
+                .map(|f| (TOccur::Must, filter(f))),
+        );
         let query = BooleanQuery::new(clauses);
 
         let searcher = self.reader.searcher();
@@ -247,19 +270,36 @@ impl SearchEngine {
         };
         let (total, ranked) = searcher.search(&query, &collector)?;
         let fields = &self.index.fields;
-        let title_hl = Highlighter::for_field(&self.index.analyzer, &ast, TextField::Title, &self.default_fields());
-        let abstract_hl = Highlighter::for_field(&self.index.analyzer, &ast, TextField::Abstract, &self.default_fields());
+        let title_hl = Highlighter::for_field(
+            &self.index.analyzer,
+            &ast,
+            TextField::Title,
+            &self.default_fields(),
+        );
+        let abstract_hl = Highlighter::for_field(
+            &self.index.analyzer,
+            &ast,
+            TextField::Abstract,
+            &self.default_fields(),
+        );
         let mut hits = Vec::with_capacity(request.limit);
         for r in ranked.into_iter().skip(request.offset) {
             let record = load_record(&searcher, fields.source_json, r.address)?;
-            let snippets = request.highlight.then(|| self.snippets(&record, &title_hl, &abstract_hl));
+            let snippets = request
+                .highlight
+                .then(|| self.snippets(&record, &title_hl, &abstract_hl));
             hits.push(Hit {
                 id: record.id.clone(),
                 score: r.score,
                 kind: record.kind,
                 lang: record.lang().to_string(),
                 title: record.display_title().to_string(),
-                authors: record.authors.iter().chain(&record.inventors).cloned().collect(),
+                authors: record
+                    .authors
+                    .iter()
+                    .chain(&record.inventors)
+                    .cloned()
+                    .collect(),
                 venue: record.venue.clone(),
                 pub_date: record.pub_date,
                 doi: record.doi.clone(),
@@ -285,32 +325,48 @@ impl SearchEngine {
                 values
                     .into_iter()
                     .map(|v| {
-                        let q: Box<dyn Query> = Box::new(TermQuery::new(Term::from_field_text(field, &v), IndexRecordOption::Basic));
+                        let q: Box<dyn Query> = Box::new(TermQuery::new(
+                            Term::from_field_text(field, &v),
+                            IndexRecordOption::Basic,
+                        ));
                         (TOccur::Should, q)
                     })
                     .collect(),
             ))
         };
         if !request.kind.is_empty() {
-            out.push(one_of(f.kind, request.kind.iter().map(|k| k.as_str().to_string()).collect()));
+            out.push(one_of(
+                f.kind,
+                request
+                    .kind
+                    .iter()
+                    .map(|k| k.as_str().to_string())
+                    .collect(),
+            ));
         }
         if !request.lang.is_empty() {
             out.push(one_of(f.lang, request.lang.clone()));
         }
         if request.date_from.is_some() || request.date_to.is_some() {
-            let day = |ymd| DateTime::from_timestamp_secs(PartialDate::days_from_civil(ymd) * 86_400);
-            let lower = request
-                .date_from
-                .map_or(Bound::Unbounded, |d| Bound::Included(Term::from_field_date(f.pub_date, day(d.first_day()))));
-            let upper = request
-                .date_to
-                .map_or(Bound::Unbounded, |d| Bound::Included(Term::from_field_date(f.pub_date, day(d.last_day()))));
+            let day =
+                |ymd| DateTime::from_timestamp_secs(PartialDate::days_from_civil(ymd) * 86_400);
+            let lower = request.date_from.map_or(Bound::Unbounded, |d| {
+                Bound::Included(Term::from_field_date(f.pub_date, day(d.first_day())))
+            });
+            let upper = request.date_to.map_or(Bound::Unbounded, |d| {
+                Bound::Included(Term::from_field_date(f.pub_date, day(d.last_day())))
+            });
             out.push(Box::new(RangeQuery::new(lower, upper)));
         }
         out
     }
 
-    fn snippets(&self, record: &Record, title_hl: &Highlighter<'_>, abstract_hl: &Highlighter<'_>) -> Snippets {
+    fn snippets(
+        &self,
+        record: &Record,
+        title_hl: &Highlighter<'_>,
+        abstract_hl: &Highlighter<'_>,
+    ) -> Snippets {
         let lang = record.lang();
         let title = record.title.as_ref().and_then(|t| {
             let mut texts = t.texts();
@@ -320,8 +376,10 @@ impl SearchEngine {
         let r#abstract = record.abstract_text.as_ref().map(|a| {
             let mut texts = a.texts();
             texts.sort_by_key(|x| *x != a.preferred(lang));
-            let fragments: Vec<(String, bool)> =
-                texts.iter().map(|x| abstract_hl.fragment(x, self.config.snippet_chars)).collect();
+            let fragments: Vec<(String, bool)> = texts
+                .iter()
+                .map(|x| abstract_hl.fragment(x, self.config.snippet_chars))
+                .collect();
             fragments
                 .iter()
                 .find(|(_, matched)| *matched)
@@ -336,7 +394,11 @@ impl SearchEngine {
     pub fn get(&self, id: &str) -> Result<Option<Record>, SearchError> {
         let searcher = self.reader.searcher();
         match find_live_doc(&searcher, self.index.fields.id, id)? {
-            Some(address) => Ok(Some(load_record(&searcher, self.index.fields.source_json, address)?)),
+            Some(address) => Ok(Some(load_record(
+                &searcher,
+                self.index.fields.source_json,
+                address,
+            )?)),
             None => Ok(None),
         }
     }
@@ -346,7 +408,10 @@ impl SearchEngine {
         let searcher = self.reader.searcher();
         let f = &self.index.fields;
         let count = |field, value: &str| -> Result<u64, SearchError> {
-            let q = TermQuery::new(Term::from_field_text(field, value), IndexRecordOption::Basic);
+            let q = TermQuery::new(
+                Term::from_field_text(field, value),
+                IndexRecordOption::Basic,
+            );
             Ok(searcher.search(&q, &Count)? as u64)
         };
         let mut by_kind = BTreeMap::new();
@@ -374,20 +439,35 @@ impl SearchEngine {
     }
 }
 
-fn load_record(searcher: &Searcher, source: tantivy::schema::Field, address: tantivy::DocAddress) -> Result<Record, SearchError> {
+fn load_record(
+    searcher: &Searcher,
+    source: tantivy::schema::Field,
+    address: tantivy::DocAddress,
+) -> Result<Record, SearchError> {
     let doc: TantivyDocument = searcher.doc(address)?;
-    let bytes = doc.get_first(source).and_then(|v| v.as_bytes()).unwrap_or_default();
+    let bytes = doc
+        .get_first(source)
+        .and_then(|v| v.as_bytes())
+        .unwrap_or_default();
     serde_json::from_slice(bytes).map_err(|e| {
-        SearchError::Tantivy(tantivy::TantivyError::InternalError(format!("stored record at {address:?} is unreadable: {e}")))
+        SearchError::Tantivy(tantivy::TantivyError::InternalError(format!(
+            "stored record at {address:?} is unreadable: {e}"
+        )))
     })
 }
 
 /// Distinct terms of a raw field across segments.
-fn indexed_values(searcher: &Searcher, field: tantivy::schema::Field) -> Result<Vec<String>, SearchError> {
+fn indexed_values(
+    searcher: &Searcher,
+    field: tantivy::schema::Field,
+) -> Result<Vec<String>, SearchError> {
     let mut values = std::collections::BTreeSet::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted.terms().stream().map_err(tantivy::TantivyError::from)?;
+        let mut stream = inverted
+            .terms()
+            .stream()
+            .map_err(tantivy::TantivyError::from)?;
         while stream.advance() {
             values.insert(String::from_utf8_lossy(stream.key()).into_owned());
         }

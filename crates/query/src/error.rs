@@ -16,7 +16,10 @@ pub enum SearchError {
     Syntax(#[from] QueryError),
     /// A request value is out of range or inconsistent (the field and why).
     #[error("`{field}`: {message}")]
-    InvalidValue { field: &'static str, message: String },
+    InvalidValue {
+        field: &'static str,
+        message: String,
+    },
     #[error("tantivy: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
 }

@@ -64,7 +64,10 @@ impl FieldRef {
     /// Looks a field name up (case-insensitive).
     pub fn parse(name: &str) -> Option<FieldRef> {
         let lower = name.to_ascii_lowercase();
-        KNOWN_FIELDS.iter().find(|(n, _)| *n == lower).map(|&(_, f)| f)
+        KNOWN_FIELDS
+            .iter()
+            .find(|(n, _)| *n == lower)
+            .map(|&(_, f)| f)
     }
 
     /// Canonical name (used in the normalised query).

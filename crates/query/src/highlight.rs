@@ -23,12 +23,21 @@ pub struct Highlighter<'a> {
 impl<'a> Highlighter<'a> {
     /// From explicit terms (main-stream terms) and phrases.
     pub fn new(analyzer: &'a Analyzer, terms: HashSet<String>, phrases: Vec<PhraseTerms>) -> Self {
-        Self { analyzer, terms, phrases }
+        Self {
+            analyzer,
+            terms,
+            phrases,
+        }
     }
 
     /// The non-negated words and phrases of `ast` that apply to `field` (those without a
     /// field prefix apply to the `default_fields`).
-    pub fn for_field(analyzer: &'a Analyzer, ast: &Ast, field: TextField, default_fields: &[TextField]) -> Self {
+    pub fn for_field(
+        analyzer: &'a Analyzer,
+        ast: &Ast,
+        field: TextField,
+        default_fields: &[TextField],
+    ) -> Self {
         let mut terms = HashSet::new();
         let mut phrases = Vec::new();
         let applies = |f: &Option<FieldRef>| match f {
@@ -142,7 +151,11 @@ fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '；' | '.' | '!' | '?' | ';' | '\n')
 }
 
-fn phrase_matches(text: &str, exact: &[chaxin_text::Token], phrase: &PhraseTerms) -> Vec<Range<usize>> {
+fn phrase_matches(
+    text: &str,
+    exact: &[chaxin_text::Token],
+    phrase: &PhraseTerms,
+) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let Some(&(last_offset, _)) = phrase.terms.last() else {
         return out;
@@ -227,14 +240,20 @@ mod tests {
     fn marks_terms_through_normalisation() {
         let a = Analyzer::default_settings();
         let h = hl(&a, "电池 battery");
-        assert_eq!(h.highlight_all("鋰電池與 Batteries <x>").unwrap(), "鋰<em>電池</em>與 <em>Batteries</em> &lt;x&gt;");
+        assert_eq!(
+            h.highlight_all("鋰電池與 Batteries <x>").unwrap(),
+            "鋰<em>電池</em>與 <em>Batteries</em> &lt;x&gt;"
+        );
     }
 
     #[test]
     fn marks_chinese_phrases_whatever_the_segmentation() {
         let a = Analyzer::default_settings();
         let h = hl(&a, "\"土永磁\"");
-        assert_eq!(h.highlight_all("烧结稀土永磁材料").unwrap(), "烧结稀<em>土永磁</em>材料");
+        assert_eq!(
+            h.highlight_all("烧结稀土永磁材料").unwrap(),
+            "烧结稀<em>土永磁</em>材料"
+        );
         let single = hl(&a, "\"铁\"");
         assert_eq!(single.highlight_all("钕铁硼").unwrap(), "钕<em>铁</em>硼");
         assert!(hl(&a, "-电池").highlight_all("电池").is_none());
@@ -244,11 +263,17 @@ mod tests {
     fn fragments_centre_on_matches() {
         let a = Analyzer::default_settings();
         let h = hl(&a, "收敛性");
-        let text = format!("{}。仿真结果表明,控制器具有较快的响应速度和较好的收敛性.", "采用修正的Rodrigues参数建立了飞行器姿态控制系统的数学模型".repeat(5));
+        let text = format!(
+            "{}。仿真结果表明,控制器具有较快的响应速度和较好的收敛性.",
+            "采用修正的Rodrigues参数建立了飞行器姿态控制系统的数学模型".repeat(5)
+        );
         let (fragment, matched) = h.fragment(&text, 40);
         assert!(matched);
         assert!(fragment.contains("<em>收敛性</em>"), "{fragment}");
-        assert!(fragment.starts_with('…') && fragment.contains("仿真结果表明"), "{fragment}");
+        assert!(
+            fragment.starts_with('…') && fragment.contains("仿真结果表明"),
+            "{fragment}"
+        );
         let (preview, matched) = hl(&a, "石墨烯").fragment(&text, 10);
         assert!(!matched);
         assert_eq!(preview.chars().count(), 11);

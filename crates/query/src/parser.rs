@@ -94,13 +94,19 @@ fn lex(query: &str) -> Result<Vec<Spanned>, QueryError> {
             continue;
         }
         if is_open_paren(c) {
-            out.push(Spanned { tok: Tok::LParen, column });
+            out.push(Spanned {
+                tok: Tok::LParen,
+                column,
+            });
             i += 1;
             at_clause_start = true;
             continue;
         }
         if is_close_paren(c) {
-            out.push(Spanned { tok: Tok::RParen, column });
+            out.push(Spanned {
+                tok: Tok::RParen,
+                column,
+            });
             i += 1;
             at_clause_start = false;
             continue;
@@ -112,10 +118,16 @@ fn lex(query: &str) -> Result<Vec<Spanned>, QueryError> {
                 j += 1;
             }
             if j == chars.len() {
-                return Err(err(column, "unterminated phrase: a closing `\"` is missing"));
+                return Err(err(
+                    column,
+                    "unterminated phrase: a closing `\"` is missing",
+                ));
             }
             let text: String = chars[start..j].iter().collect();
-            out.push(Spanned { tok: Tok::Phrase(text), column });
+            out.push(Spanned {
+                tok: Tok::Phrase(text),
+                column,
+            });
             i = j + 1;
             at_clause_start = false;
             continue;
@@ -144,26 +156,44 @@ fn lex(query: &str) -> Result<Vec<Spanned>, QueryError> {
         let word: String = chars[start..i].iter().collect();
         at_clause_start = false;
         match word.as_str() {
-            "AND" | "&&" => out.push(Spanned { tok: Tok::And, column }),
-            "OR" | "||" => out.push(Spanned { tok: Tok::Or, column }),
-            "NOT" => out.push(Spanned { tok: Tok::Not, column }),
+            "AND" | "&&" => out.push(Spanned {
+                tok: Tok::And,
+                column,
+            }),
+            "OR" | "||" => out.push(Spanned {
+                tok: Tok::Or,
+                column,
+            }),
+            "NOT" => out.push(Spanned {
+                tok: Tok::Not,
+                column,
+            }),
             _ => {
                 if let Some((name, _)) = word.split_once(':') {
                     if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic()) {
                         let Some(field) = FieldRef::parse(name) else {
                             return Err(err(
                                 column,
-                                format!("unknown field `{name}`; known fields: {}", canonical_names()),
+                                format!(
+                                    "unknown field `{name}`; known fields: {}",
+                                    canonical_names()
+                                ),
                             ));
                         };
-                        out.push(Spanned { tok: Tok::Field(field), column });
+                        out.push(Spanned {
+                            tok: Tok::Field(field),
+                            column,
+                        });
                         // The value starts right after the colon.
                         i = start + name.chars().count() + 1;
                         at_clause_start = false;
                         continue;
                     }
                 }
-                out.push(Spanned { tok: Tok::Word(word), column });
+                out.push(Spanned {
+                    tok: Tok::Word(word),
+                    column,
+                });
             }
         }
     }
@@ -230,7 +260,10 @@ impl Parser {
     fn enter(&mut self) -> Result<(), QueryError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(err(self.next_column(), format!("query nests deeper than {MAX_DEPTH} levels")));
+            return Err(err(
+                self.next_column(),
+                format!("query nests deeper than {MAX_DEPTH} levels"),
+            ));
         }
         Ok(())
     }
@@ -243,14 +276,27 @@ impl Parser {
         Ok(if alternatives.len() == 1 {
             alternatives.remove(0)
         } else {
-            Ast::Bool(alternatives.into_iter().map(|a| (Occur::Should, a)).collect())
+            Ast::Bool(
+                alternatives
+                    .into_iter()
+                    .map(|a| (Occur::Should, a))
+                    .collect(),
+            )
         })
     }
 
     fn starts_clause(&self) -> bool {
         matches!(
             self.peek().map(|t| &t.tok),
-            Some(Tok::Word(_) | Tok::Phrase(_) | Tok::Field(_) | Tok::LParen | Tok::Not | Tok::Plus | Tok::Minus)
+            Some(
+                Tok::Word(_)
+                    | Tok::Phrase(_)
+                    | Tok::Field(_)
+                    | Tok::LParen
+                    | Tok::Not
+                    | Tok::Plus
+                    | Tok::Minus
+            )
         )
     }
 
@@ -316,12 +362,23 @@ impl Parser {
 
     fn primary(&mut self, field: Option<FieldRef>) -> Result<Ast, QueryError> {
         let Some(t) = self.peek().cloned() else {
-            return Err(err(self.end_column, "expected a term at the end of the query"));
+            return Err(err(
+                self.end_column,
+                "expected a term at the end of the query",
+            ));
         };
         self.pos += 1;
         match t.tok {
-            Tok::Word(text) => Ok(Ast::Word { field, text, column: t.column }),
-            Tok::Phrase(text) => Ok(Ast::Phrase { field, text, column: t.column }),
+            Tok::Word(text) => Ok(Ast::Word {
+                field,
+                text,
+                column: t.column,
+            }),
+            Tok::Phrase(text) => Ok(Ast::Phrase {
+                field,
+                text,
+                column: t.column,
+            }),
             Tok::LParen => {
                 self.enter()?;
                 if self.peek().is_some_and(|n| n.tok == Tok::RParen) {
@@ -343,7 +400,10 @@ impl Parser {
                 }
                 match self.peek().map(|n| &n.tok) {
                     Some(Tok::Word(_) | Tok::Phrase(_) | Tok::LParen) => self.primary(Some(f)),
-                    _ => Err(err(t.column, format!("expected a value after `{}:`", f.name()))),
+                    _ => Err(err(
+                        t.column,
+                        format!("expected a value after `{}:`", f.name()),
+                    )),
                 }
             }
             Tok::RParen => Err(err(t.column, "unmatched `)`")),
@@ -356,9 +416,22 @@ impl Parser {
 /// Applies a field prefix to every word and phrase of a parenthesised group.
 fn with_field(ast: Ast, field: FieldRef) -> Ast {
     match ast {
-        Ast::Word { text, column, .. } => Ast::Word { field: Some(field), text, column },
-        Ast::Phrase { text, column, .. } => Ast::Phrase { field: Some(field), text, column },
-        Ast::Bool(clauses) => Ast::Bool(clauses.into_iter().map(|(o, a)| (o, with_field(a, field))).collect()),
+        Ast::Word { text, column, .. } => Ast::Word {
+            field: Some(field),
+            text,
+            column,
+        },
+        Ast::Phrase { text, column, .. } => Ast::Phrase {
+            field: Some(field),
+            text,
+            column,
+        },
+        Ast::Bool(clauses) => Ast::Bool(
+            clauses
+                .into_iter()
+                .map(|(o, a)| (o, with_field(a, field)))
+                .collect(),
+        ),
         Ast::All => Ast::All,
     }
 }
@@ -367,7 +440,8 @@ fn with_field(ast: Ast, field: FieldRef) -> Ast {
 fn simplify(ast: Ast) -> Ast {
     match ast {
         Ast::Bool(clauses) => {
-            let clauses: Vec<(Occur, Ast)> = clauses.into_iter().map(|(o, a)| (o, simplify(a))).collect();
+            let clauses: Vec<(Occur, Ast)> =
+                clauses.into_iter().map(|(o, a)| (o, simplify(a))).collect();
             if clauses.len() == 1 && clauses[0].0 != Occur::MustNot {
                 clauses.into_iter().next().map_or(Ast::All, |(_, a)| a)
             } else {
@@ -395,9 +469,21 @@ mod tests {
     fn words_phrases_and_fields() {
         assert_eq!(p("稀土永磁").to_string(), "稀土永磁");
         assert_eq!(p("稀土 永磁").to_string(), "稀土 OR 永磁");
-        assert_eq!(p("title:石墨烯 \"锂离子 电池\"").to_string(), "title:石墨烯 OR \"锂离子 电池\"");
+        assert_eq!(
+            p("title:石墨烯 \"锂离子 电池\"").to_string(),
+            "title:石墨烯 OR \"锂离子 电池\""
+        );
         match p("TI:(graphene OR \"carbon nanotube\")") {
-            Ast::Bool(c) => assert!(c.iter().all(|(_, a)| matches!(a, Ast::Word { field: Some(FieldRef::Text(TextField::Title)), .. } | Ast::Phrase { field: Some(FieldRef::Text(TextField::Title)), .. }))),
+            Ast::Bool(c) => assert!(c.iter().all(|(_, a)| matches!(
+                a,
+                Ast::Word {
+                    field: Some(FieldRef::Text(TextField::Title)),
+                    ..
+                } | Ast::Phrase {
+                    field: Some(FieldRef::Text(TextField::Title)),
+                    ..
+                }
+            ))),
             other => panic!("{other:?}"),
         }
     }
@@ -410,12 +496,20 @@ mod tests {
         assert_eq!(p("(a OR b) AND c").to_string(), "(a OR b) AND c");
         assert_eq!(p("-x").to_string(), "-x");
         assert_eq!(p("Nd-Fe-B").to_string(), "Nd-Fe-B");
-        assert_eq!(parse("a b", DefaultOperator::And).unwrap().to_string(), "a AND b");
+        assert_eq!(
+            parse("a b", DefaultOperator::And).unwrap().to_string(),
+            "a AND b"
+        );
     }
 
     #[test]
     fn normalised_expression_parses_back_to_itself() {
-        for q in ["a AND b OR c", "+稀土 永磁 -钴", "title:(a OR \"b c\") AND NOT kind:patent", "（锂电池 OR 钠电池） AND 正极"] {
+        for q in [
+            "a AND b OR c",
+            "+稀土 永磁 -钴",
+            "title:(a OR \"b c\") AND NOT kind:patent",
+            "（锂电池 OR 钠电池） AND 正极",
+        ] {
             let once = p(q).to_string();
             assert_eq!(p(&once).to_string(), once, "{q}");
         }

@@ -160,8 +160,7 @@ impl Analyzer {
         let mut tokens = self.analyze_exact(text);
         let mut last_is_prefix = false;
         if let Some(last) = tokens.last() {
-            let is_han_unigram =
-                last.text.chars().count() == 1 && last.text.chars().all(is_han);
+            let is_han_unigram = last.text.chars().count() == 1 && last.text.chars().all(is_han);
             if is_han_unigram {
                 let covered = tokens.len() >= 2 && {
                     let prev = &tokens[tokens.len() - 2];
@@ -198,7 +197,14 @@ impl Analyzer {
                 continue;
             }
             let (from, to) = (start + word.start, start + word.end);
-            push_token(norm, out, word.word.to_string(), from, to, base_position + word.start);
+            push_token(
+                norm,
+                out,
+                word.word.to_string(),
+                from,
+                to,
+                base_position + word.start,
+            );
         }
     }
 
@@ -223,14 +229,20 @@ impl Analyzer {
             if is_stop_word(part.text) {
                 continue;
             }
-            if parts.len() == 1 || part.text.chars().count() > 1 || !is_single_letter(part.text)
-            {
+            if parts.len() == 1 || part.text.chars().count() > 1 || !is_single_letter(part.text) {
                 let term = self.stem(part.text.to_string());
                 push_token(norm, out, term, part.start, part.end, position);
             }
             if let Some((number, unit)) = split_number_unit(part.text) {
                 let unit_start = part.start + number.chars().count();
-                push_token(norm, out, number.to_string(), part.start, unit_start, position);
+                push_token(
+                    norm,
+                    out,
+                    number.to_string(),
+                    part.start,
+                    unit_start,
+                    position,
+                );
                 push_token(norm, out, unit.to_string(), unit_start, part.end, position);
             }
         }
@@ -343,9 +355,8 @@ fn parts(norm: &Normalized, start: usize, end: usize) -> Vec<Part<'_>> {
             && chars[i - 1].is_ascii_digit()
             && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
         if is_connector(c) && !is_decimal_point {
-            let possessive = matches!(c, '\'' | '’')
-                && chars.get(i + 1) == Some(&'s')
-                && i + 2 == chars.len();
+            let possessive =
+                matches!(c, '\'' | '’') && chars.get(i + 1) == Some(&'s') && i + 2 == chars.len();
             parts.push(Part {
                 text: &text[part_byte..byte],
                 start: start + part_start,
@@ -421,8 +432,14 @@ mod tests {
     #[test]
     fn technical_tokens_stay_searchable() {
         let t = terms("Nd-Fe-B magnets with CO2 and 5G on SiC, LiFePO4 per GB/T 32003, 3.5mm");
-        for expected in ["ndfeb", "nd", "fe", "co2", "5g", "sic", "lifepo4", "gbt", "32003", "3.5mm", "3.5", "mm", "magnet"] {
-            assert!(t.contains(&expected.to_string()), "{expected} missing from {t:?}");
+        for expected in [
+            "ndfeb", "nd", "fe", "co2", "5g", "sic", "lifepo4", "gbt", "32003", "3.5mm", "3.5",
+            "mm", "magnet",
+        ] {
+            assert!(
+                t.contains(&expected.to_string()),
+                "{expected} missing from {t:?}"
+            );
         }
         // subscripts and full-width letters fold onto the same tokens
         assert!(terms("CO₂").contains(&"co2".to_string()));
@@ -432,9 +449,15 @@ mod tests {
     #[test]
     fn punctuation_never_becomes_a_term() {
         let t = terms("“稀土”、（永磁）！？—— ... --- / \\ §¶ ★");
-        assert!(t.iter().all(|x| x.chars().any(|c| c.is_alphanumeric())), "{t:?}");
+        assert!(
+            t.iter().all(|x| x.chars().any(|c| c.is_alphanumeric())),
+            "{t:?}"
+        );
         let e = exact("“稀土”、（永磁）！—— ...");
-        assert!(e.iter().all(|x| x.chars().any(|c| c.is_alphanumeric())), "{e:?}");
+        assert!(
+            e.iter().all(|x| x.chars().any(|c| c.is_alphanumeric())),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -485,7 +508,11 @@ mod tests {
     fn user_words_are_kept_whole() {
         let settings = AnalyzerSettings::with_user_dictionary("钕铁硼永磁\n").unwrap();
         let analyzer = Analyzer::new(&settings).unwrap();
-        let t: Vec<String> = analyzer.analyze("烧结钕铁硼永磁体").into_iter().map(|t| t.text).collect();
+        let t: Vec<String> = analyzer
+            .analyze("烧结钕铁硼永磁体")
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
         assert!(t.contains(&"钕铁硼永磁".to_string()), "{t:?}");
     }
 }

@@ -156,7 +156,10 @@ mod tests {
 
     #[test]
     fn traditional_becomes_simplified() {
-        assert_eq!(normalize("稀土永磁材料的製備與應用").text, "稀土永磁材料的制备与应用");
+        assert_eq!(
+            normalize("稀土永磁材料的製備與應用").text,
+            "稀土永磁材料的制备与应用"
+        );
         assert_eq!(normalize("電池").text, "电池");
     }
 

@@ -90,8 +90,10 @@ mod tests {
 
     #[test]
     fn user_dictionary_is_parsed() {
-        let s = AnalyzerSettings::with_user_dictionary("# 领域词\n稀土永磁 100 n\n\n钕铁硼\n稀土永磁\n")
-            .unwrap();
+        let s = AnalyzerSettings::with_user_dictionary(
+            "# 领域词\n稀土永磁 100 n\n\n钕铁硼\n稀土永磁\n",
+        )
+        .unwrap();
         assert_eq!(s.user_words, vec!["稀土永磁", "钕铁硼"]);
     }
 
@@ -101,6 +103,10 @@ mod tests {
             version: ANALYZER_VERSION + 1,
             user_words: vec![],
         };
-        assert!(s.check_version().unwrap_err().to_string().contains("rebuild"));
+        assert!(s
+            .check_version()
+            .unwrap_err()
+            .to_string()
+            .contains("rebuild"));
     }
 }

@@ -60,6 +60,12 @@ impl Tokenizer for ChaxinTokenizer {
 
 /// Registers both tokenizers of `analyzer` on a tantivy tokenizer manager.
 pub fn register_tokenizers(manager: &TokenizerManager, analyzer: &Analyzer) {
-    manager.register(MAIN_TOKENIZER, ChaxinTokenizer::new(analyzer.clone(), false));
-    manager.register(EXACT_TOKENIZER, ChaxinTokenizer::new(analyzer.clone(), true));
+    manager.register(
+        MAIN_TOKENIZER,
+        ChaxinTokenizer::new(analyzer.clone(), false),
+    );
+    manager.register(
+        EXACT_TOKENIZER,
+        ChaxinTokenizer::new(analyzer.clone(), true),
+    );
 }

@@ -14,8 +14,15 @@ pub(crate) fn import(text: &str, file: &str) -> Imported {
         Err(e) => return vec![Err(line_error(file, 1, "-", e.to_string()))],
     };
     let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(id_col), Some(title_col), Some(abstract_col)) = (col("id"), col("title"), col("abstract")) else {
-        return vec![Err(line_error(file, 1, "-", "header must name the columns id, title and abstract"))];
+    let (Some(id_col), Some(title_col), Some(abstract_col)) =
+        (col("id"), col("title"), col("abstract"))
+    else {
+        return vec![Err(line_error(
+            file,
+            1,
+            "-",
+            "header must name the columns id, title and abstract",
+        ))];
     };
     let optional = |name| col(name);
     let cols = [
@@ -60,9 +67,17 @@ pub(crate) fn import(text: &str, file: &str) -> Imported {
             record.url = Some(format!("https://arxiv.org/abs/{id}"));
             record.source = Some("arXiv".into());
             let categories = collapse_ws(get(categories));
-            record.discipline = categories.split(' ').next().filter(|c| !c.is_empty()).map(String::from);
+            record.discipline = categories
+                .split(' ')
+                .next()
+                .filter(|c| !c.is_empty())
+                .map(String::from);
             let mut extra = serde_json::Map::new();
-            for (key, value) in [("categories", categories), ("comments", collapse_ws(get(comments))), ("license", collapse_ws(get(license)))] {
+            for (key, value) in [
+                ("categories", categories),
+                ("comments", collapse_ws(get(comments))),
+                ("license", collapse_ws(get(license))),
+            ] {
                 if !value.is_empty() {
                     extra.insert(key.into(), value.into());
                 }
@@ -78,7 +93,10 @@ pub(crate) fn import(text: &str, file: &str) -> Imported {
 fn arxiv_id(raw: &str) -> String {
     let raw = raw.trim();
     match raw.split_once('.') {
-        Some((yymm, num)) if yymm.bytes().all(|b| b.is_ascii_digit()) && num.bytes().all(|b| b.is_ascii_digit()) => {
+        Some((yymm, num))
+            if yymm.bytes().all(|b| b.is_ascii_digit())
+                && num.bytes().all(|b| b.is_ascii_digit()) =>
+        {
             let yymm = format!("{yymm:0>4}");
             let width = if yymm.as_str() >= "1501" { 5 } else { 4 };
             format!("{yymm}.{num:0<width$}")
@@ -103,7 +121,11 @@ fn parse_authors(literal: &str) -> Result<Vec<String>, String> {
             let mut parts = current.drain(..).filter(|p| !p.trim().is_empty());
             if let Some(surname) = parts.next() {
                 let rest: Vec<String> = parts.collect();
-                authors.push(if rest.is_empty() { surname } else { format!("{surname}, {}", rest.join(", ")) });
+                authors.push(if rest.is_empty() {
+                    surname
+                } else {
+                    format!("{surname}, {}", rest.join(", "))
+                });
             }
         }
     }
@@ -155,21 +177,36 @@ fn python_strings(literal: &str) -> Result<Vec<(bool, String)>, String> {
 }
 
 /// Date of version v1: `[{'version': 'v1', 'created': 'Mon, 2 Apr 2007 19:18:42 GMT'}, …]`.
-fn first_version_date(versions: &str, file: &str, line: u64) -> Result<Option<PartialDate>, LineError> {
+fn first_version_date(
+    versions: &str,
+    file: &str,
+    line: u64,
+) -> Result<Option<PartialDate>, LineError> {
     let Some(pos) = versions.find("'created': '") else {
         return Ok(None);
     };
     let rest = &versions[pos + "'created': '".len()..];
     let created = rest.split('\'').next().unwrap_or_default();
     let words: Vec<&str> = created.split_whitespace().collect();
-    let bad = || line_error(file, line, "versions", format!("cannot read the v1 date `{created}`"));
+    let bad = || {
+        line_error(
+            file,
+            line,
+            "versions",
+            format!("cannot read the v1 date `{created}`"),
+        )
+    };
     let [_, day, month, year, ..] = words[..] else {
         return Err(bad());
     };
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let month = MONTHS.iter().position(|m| *m == month).ok_or_else(bad)? + 1;
     let day: u32 = day.parse().map_err(|_| bad())?;
-    PartialDate::parse(&format!("{year}-{month:02}-{day:02}")).map(Some).map_err(|_| bad())
+    PartialDate::parse(&format!("{year}-{month:02}-{day:02}"))
+        .map(Some)
+        .map_err(|_| bad())
 }
 
 #[cfg(test)]
@@ -187,9 +224,20 @@ mod tests {
 
     #[test]
     fn parses_authors_and_dates() {
-        let authors = parse_authors("[['Balázs', 'C.', ''], ['Berger', 'E. L.', ''], [\"O'Neil\", 'J.', 'Jr']]").unwrap();
-        assert_eq!(authors, vec!["Balázs, C.", "Berger, E. L.", "O'Neil, J., Jr"]);
-        let date = first_version_date("[{'version': 'v1', 'created': 'Mon, 2 Apr 2007 19:18:42 GMT'}]", "f", 1).unwrap();
+        let authors = parse_authors(
+            "[['Balázs', 'C.', ''], ['Berger', 'E. L.', ''], [\"O'Neil\", 'J.', 'Jr']]",
+        )
+        .unwrap();
+        assert_eq!(
+            authors,
+            vec!["Balázs, C.", "Berger, E. L.", "O'Neil, J., Jr"]
+        );
+        let date = first_version_date(
+            "[{'version': 'v1', 'created': 'Mon, 2 Apr 2007 19:18:42 GMT'}]",
+            "f",
+            1,
+        )
+        .unwrap();
         assert_eq!(date.unwrap().to_string(), "2007-04-02");
         assert!(first_version_date("[{'version': 'v1', 'created': 'yesterday'}]", "f", 3).is_err());
     }
@@ -200,7 +248,10 @@ mod tests {
         let out = import(csv, "arxiv.csv");
         let r = out[0].as_ref().unwrap();
         assert_eq!(r.id, "arxiv:0704.0001");
-        assert_eq!(r.display_title(), "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies");
+        assert_eq!(
+            r.display_title(),
+            "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
+        );
         assert_eq!(r.pub_date.unwrap().to_string(), "2007-04-02");
         assert_eq!(r.doi.as_deref(), Some("10.1103/PhysRevD.76.013009"));
         assert_eq!(r.authors[0], "Balázs, C.");

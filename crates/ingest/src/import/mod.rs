@@ -47,7 +47,10 @@ impl Format {
     }
 
     fn accepts(self, path: &Path) -> bool {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         match self {
             Format::Csl => matches!(ext, "jsonl" | "json" | "ndjson"),
             Format::Arxiv | Format::Patentsview => ext == "csv",

@@ -47,7 +47,14 @@ pub(crate) fn import(text: &str, file: &str) -> Imported {
             )),
         };
         out.push(record.and_then(|r| {
-            r.ok_or_else(|| line_error(file, first_line, "doc-number", "document has no publication number"))
+            r.ok_or_else(|| {
+                line_error(
+                    file,
+                    first_line,
+                    "doc-number",
+                    "document has no publication number",
+                )
+            })
         }));
     }
     out
@@ -56,22 +63,103 @@ pub(crate) fn import(text: &str, file: &str) -> Imported {
 /// Named character entities of the ISO sets that USPTO documents use without declaring them
 /// (their DTDs are external). Unknown names are kept visibly as `&name;` text.
 const ENTITIES: &[(&str, char)] = &[
-    ("minus", '−'), ("plus", '+'), ("equals", '='), ("times", '×'), ("divide", '÷'), ("plusmn", '±'),
-    ("lsqb", '['), ("rsqb", ']'), ("lcub", '{'), ("rcub", '}'), ("lpar", '('), ("rpar", ')'),
-    ("num", '#'), ("percnt", '%'), ("dollar", '$'), ("commat", '@'), ("ast", '*'), ("sol", '/'),
-    ("bsol", '\\'), ("verbar", '|'), ("lowbar", '_'), ("excl", '!'), ("quest", '?'), ("colon", ':'),
-    ("semi", ';'), ("comma", ','), ("period", '.'), ("hyphen", '-'), ("dash", '‐'), ("ndash", '–'),
-    ("mdash", '—'), ("lsquo", '‘'), ("rsquo", '’'), ("ldquo", '“'), ("rdquo", '”'), ("bull", '•'),
-    ("middot", '·'), ("deg", '°'), ("micro", 'µ'), ("ohm", 'Ω'), ("angst", 'Å'), ("le", '≤'), ("ge", '≥'),
-    ("ne", '≠'), ("asymp", '≈'), ("infin", '∞'), ("larr", '←'), ("rarr", '→'), ("uarr", '↑'),
-    ("darr", '↓'), ("prime", '′'), ("Prime", '″'), ("sup2", '²'), ("sup3", '³'), ("frac12", '½'),
-    ("frac14", '¼'), ("frac34", '¾'), ("nbsp", '\u{a0}'), ("thinsp", '\u{2009}'), ("emsp", '\u{2003}'),
-    ("ensp", '\u{2002}'), ("copy", '©'), ("reg", '®'), ("trade", '™'), ("sect", '§'), ("para", '¶'),
-    ("alpha", 'α'), ("beta", 'β'), ("gamma", 'γ'), ("delta", 'δ'), ("epsi", 'ε'), ("epsilon", 'ε'),
-    ("zeta", 'ζ'), ("eta", 'η'), ("theta", 'θ'), ("iota", 'ι'), ("kappa", 'κ'), ("lambda", 'λ'),
-    ("mu", 'μ'), ("nu", 'ν'), ("xi", 'ξ'), ("pi", 'π'), ("rho", 'ρ'), ("sigma", 'σ'), ("tau", 'τ'),
-    ("phi", 'φ'), ("chi", 'χ'), ("psi", 'ψ'), ("omega", 'ω'), ("Delta", 'Δ'), ("Omega", 'Ω'),
-    ("Sigma", 'Σ'), ("Phi", 'Φ'), ("Gamma", 'Γ'), ("Lambda", 'Λ'), ("Pi", 'Π'), ("Theta", 'Θ'),
+    ("minus", '−'),
+    ("plus", '+'),
+    ("equals", '='),
+    ("times", '×'),
+    ("divide", '÷'),
+    ("plusmn", '±'),
+    ("lsqb", '['),
+    ("rsqb", ']'),
+    ("lcub", '{'),
+    ("rcub", '}'),
+    ("lpar", '('),
+    ("rpar", ')'),
+    ("num", '#'),
+    ("percnt", '%'),
+    ("dollar", '$'),
+    ("commat", '@'),
+    ("ast", '*'),
+    ("sol", '/'),
+    ("bsol", '\\'),
+    ("verbar", '|'),
+    ("lowbar", '_'),
+    ("excl", '!'),
+    ("quest", '?'),
+    ("colon", ':'),
+    ("semi", ';'),
+    ("comma", ','),
+    ("period", '.'),
+    ("hyphen", '-'),
+    ("dash", '‐'),
+    ("ndash", '–'),
+    ("mdash", '—'),
+    ("lsquo", '‘'),
+    ("rsquo", '’'),
+    ("ldquo", '“'),
+    ("rdquo", '”'),
+    ("bull", '•'),
+    ("middot", '·'),
+    ("deg", '°'),
+    ("micro", 'µ'),
+    ("ohm", 'Ω'),
+    ("angst", 'Å'),
+    ("le", '≤'),
+    ("ge", '≥'),
+    ("ne", '≠'),
+    ("asymp", '≈'),
+    ("infin", '∞'),
+    ("larr", '←'),
+    ("rarr", '→'),
+    ("uarr", '↑'),
+    ("darr", '↓'),
+    ("prime", '′'),
+    ("Prime", '″'),
+    ("sup2", '²'),
+    ("sup3", '³'),
+    ("frac12", '½'),
+    ("frac14", '¼'),
+    ("frac34", '¾'),
+    ("nbsp", '\u{a0}'),
+    ("thinsp", '\u{2009}'),
+    ("emsp", '\u{2003}'),
+    ("ensp", '\u{2002}'),
+    ("copy", '©'),
+    ("reg", '®'),
+    ("trade", '™'),
+    ("sect", '§'),
+    ("para", '¶'),
+    ("alpha", 'α'),
+    ("beta", 'β'),
+    ("gamma", 'γ'),
+    ("delta", 'δ'),
+    ("epsi", 'ε'),
+    ("epsilon", 'ε'),
+    ("zeta", 'ζ'),
+    ("eta", 'η'),
+    ("theta", 'θ'),
+    ("iota", 'ι'),
+    ("kappa", 'κ'),
+    ("lambda", 'λ'),
+    ("mu", 'μ'),
+    ("nu", 'ν'),
+    ("xi", 'ξ'),
+    ("pi", 'π'),
+    ("rho", 'ρ'),
+    ("sigma", 'σ'),
+    ("tau", 'τ'),
+    ("phi", 'φ'),
+    ("chi", 'χ'),
+    ("psi", 'ψ'),
+    ("omega", 'ω'),
+    ("Delta", 'Δ'),
+    ("Omega", 'Ω'),
+    ("Sigma", 'Σ'),
+    ("Phi", 'Φ'),
+    ("Gamma", 'Γ'),
+    ("Lambda", 'Λ'),
+    ("Pi", 'Π'),
+    ("Theta", 'Θ'),
 ];
 
 /// Replaces undeclared named entities (see [`ENTITIES`]) so the document parses.
@@ -118,13 +206,20 @@ fn path<'a, 'i>(node: Node<'a, 'i>, names: &[&str]) -> Option<Node<'a, 'i>> {
     names.iter().try_fold(node, |n, name| child(n, name))
 }
 
-fn descendants<'a, 'i: 'a>(node: Node<'a, 'i>, name: &'a str) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
+fn descendants<'a, 'i: 'a>(
+    node: Node<'a, 'i>,
+    name: &'a str,
+) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
     node.descendants().filter(move |d| d.has_tag_name(name))
 }
 
 /// All text below `node`, white space collapsed.
 fn text(node: Node<'_, '_>) -> String {
-    let raw: String = node.descendants().filter(|d| d.is_text()).filter_map(|d| d.text()).collect();
+    let raw: String = node
+        .descendants()
+        .filter(|d| d.is_text())
+        .filter_map(|d| d.text())
+        .collect();
     collapse_ws(&raw)
 }
 
@@ -134,7 +229,10 @@ fn child_text(node: Node<'_, '_>, name: &str) -> Option<String> {
 
 /// Paragraph-like elements below `node`, one per line.
 fn paragraphs(node: Node<'_, '_>, element: &str) -> Option<String> {
-    let lines: Vec<String> = descendants(node, element).map(text).filter(|t| !t.is_empty()).collect();
+    let lines: Vec<String> = descendants(node, element)
+        .map(text)
+        .filter(|t| !t.is_empty())
+        .collect();
     (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
@@ -186,7 +284,9 @@ fn base_record(number: &str, kind_code: &str) -> Record {
     record.lang = Some("en".into());
     record.pub_number = Some(format!("US{number}{kind_code}"));
     record.source = Some("USPTO".into());
-    record.url = Some(format!("https://patents.google.com/patent/US{number}{kind_code}"));
+    record.url = Some(format!(
+        "https://patents.google.com/patent/US{number}{kind_code}"
+    ));
     record
 }
 
@@ -210,29 +310,48 @@ fn v4(root: Node<'_, '_>) -> Option<Record> {
     record.title = child_text(bib, "invention-title").map(Localized::Text);
     let mut ipc: Vec<String> = Vec::new();
     for node in descendants(bib, "classification-ipc") {
-        for c in node.children().filter(|c| c.has_tag_name("main-classification") || c.has_tag_name("further-classification")) {
+        for c in node.children().filter(|c| {
+            c.has_tag_name("main-classification") || c.has_tag_name("further-classification")
+        }) {
             ipc.push(readable_ipc(&text(c)));
         }
     }
     ipc.extend(descendants(bib, "classification-ipcr").filter_map(structured_class));
     record.ipc = dedup(ipc);
-    record.cpc = dedup(descendants(bib, "classification-cpc").filter_map(structured_class).collect());
+    record.cpc = dedup(
+        descendants(bib, "classification-cpc")
+            .filter_map(structured_class)
+            .collect(),
+    );
     let mut inventors: Vec<String> = descendants(bib, "inventor")
         .filter_map(|i| child(i, "addressbook").and_then(person))
         .collect();
     let mut applicants: Vec<String> = Vec::new();
-    for applicant in bib.descendants().filter(|d| d.has_tag_name("applicant") || d.has_tag_name("us-applicant")) {
-        let Some(name) = child(applicant, "addressbook").and_then(person) else { continue };
+    for applicant in bib
+        .descendants()
+        .filter(|d| d.has_tag_name("applicant") || d.has_tag_name("us-applicant"))
+    {
+        let Some(name) = child(applicant, "addressbook").and_then(person) else {
+            continue;
+        };
         if applicant.attribute("app-type") == Some("applicant-inventor") {
             inventors.push(name);
-        } else if child(applicant, "addressbook").and_then(|a| child(a, "orgname")).is_some() {
+        } else if child(applicant, "addressbook")
+            .and_then(|a| child(a, "orgname"))
+            .is_some()
+        {
             applicants.push(name);
         }
     }
-    applicants.extend(descendants(bib, "assignee").filter_map(|a| child(a, "addressbook").and_then(person)));
+    applicants.extend(
+        descendants(bib, "assignee").filter_map(|a| child(a, "addressbook").and_then(person)),
+    );
     record.inventors = dedup(inventors);
     record.applicants = dedup(applicants);
-    record.abstract_text = child(root, "abstract").map(text).filter(|t| !t.is_empty()).map(Localized::Text);
+    record.abstract_text = child(root, "abstract")
+        .map(text)
+        .filter(|t| !t.is_empty())
+        .map(Localized::Text);
     record.claims = child(root, "claims").and_then(|c| paragraphs(c, "claim"));
     record.description = child(root, "description").and_then(|d| paragraphs(d, "p"));
     Some(record)
@@ -247,14 +366,24 @@ fn pap(root: Node<'_, '_>) -> Option<Record> {
     let mut record = base_record(&number, &kind_code);
     record.pub_date = child_text(docid, "document-date").and_then(|d| compact_date(&d));
     if let Some(filing) = descendants(bib, "domestic-filing-data").next() {
-        record.application_number = path(filing, &["application-number", "doc-number"]).map(|n| format!("US{}", text(n)));
+        record.application_number =
+            path(filing, &["application-number", "doc-number"]).map(|n| format!("US{}", text(n)));
         record.filing_date = child_text(filing, "filing-date").and_then(|d| compact_date(&d));
     }
     record.priority_date = descendants(bib, "foreign-priority-data")
         .filter_map(|p| child_text(p, "filing-date").and_then(|d| compact_date(&d)))
         .min();
-    record.title = descendants(bib, "title-of-invention").next().map(text).filter(|t| !t.is_empty()).map(Localized::Text);
-    record.ipc = dedup(descendants(bib, "ipc").map(|n| readable_ipc(&text(n))).filter(|c| !c.is_empty()).collect());
+    record.title = descendants(bib, "title-of-invention")
+        .next()
+        .map(text)
+        .filter(|t| !t.is_empty())
+        .map(Localized::Text);
+    record.ipc = dedup(
+        descendants(bib, "ipc")
+            .map(|n| readable_ipc(&text(n)))
+            .filter(|c| !c.is_empty())
+            .collect(),
+    );
     record.inventors = dedup(
         descendants(bib, "name")
             .filter(|n| n.ancestors().any(|a| a.has_tag_name("inventors")))
@@ -267,8 +396,15 @@ fn pap(root: Node<'_, '_>) -> Option<Record> {
             })
             .collect(),
     );
-    record.applicants = dedup(descendants(bib, "assignee").filter_map(|a| child_text(a, "organization-name")).collect());
-    record.abstract_text = child(root, "subdoc-abstract").map(text).filter(|t| !t.is_empty()).map(Localized::Text);
+    record.applicants = dedup(
+        descendants(bib, "assignee")
+            .filter_map(|a| child_text(a, "organization-name"))
+            .collect(),
+    );
+    record.abstract_text = child(root, "subdoc-abstract")
+        .map(text)
+        .filter(|t| !t.is_empty())
+        .map(Localized::Text);
     record.claims = child(root, "subdoc-claims").and_then(|c| paragraphs(c, "claim"));
     record.description = child(root, "subdoc-description").and_then(|d| paragraphs(d, "paragraph"));
     Some(record)
@@ -306,13 +442,21 @@ mod tests {
         assert_eq!(r.ipc, vec!["A61B 5/00"]);
         assert_eq!(r.inventors, vec!["Magar, Surendar"]);
         assert_eq!(r.applicants, vec!["Hmicro, Inc."]);
-        assert_eq!(r.display_title(), "Wireless physiological sensor patches and systems");
-        assert_eq!(r.claims.as_deref(), Some("1. A patch comprising: a sensor;\n2. The patch of claim 1."));
+        assert_eq!(
+            r.display_title(),
+            "Wireless physiological sensor patches and systems"
+        );
+        assert_eq!(
+            r.claims.as_deref(),
+            Some("1. A patch comprising: a sensor;\n2. The patch of claim 1.")
+        );
     }
 
     #[test]
     fn splits_bulk_files_and_locates_errors() {
-        let bulk = format!("{GRANT}<?xml version=\"1.0\"?>\n<us-patent-grant><broken></us-patent-grant>\n");
+        let bulk = format!(
+            "{GRANT}<?xml version=\"1.0\"?>\n<us-patent-grant><broken></us-patent-grant>\n"
+        );
         let out = import(&bulk, "bulk.xml");
         assert_eq!(out.len(), 2);
         assert!(out[0].is_ok());
@@ -322,7 +466,10 @@ mod tests {
 
     #[test]
     fn undeclared_entities_are_resolved() {
-        assert_eq!(resolve_entities("a &minus; b &lsqb;1&rsqb; &amp; &unknownx; &#x26;"), "a − b [1] &amp; &amp;unknownx; &#x26;");
+        assert_eq!(
+            resolve_entities("a &minus; b &lsqb;1&rsqb; &amp; &unknownx; &#x26;"),
+            "a − b [1] &amp; &amp;unknownx; &#x26;"
+        );
     }
 
     #[test]

@@ -46,7 +46,12 @@ pub(crate) fn compact_date(s: &str) -> Option<PartialDate> {
     PartialDate::parse(&format!("{y}-{m}-{d}")).ok()
 }
 
-pub(crate) fn line_error(file: &str, line: u64, field: &str, reason: impl Into<String>) -> LineError {
+pub(crate) fn line_error(
+    file: &str,
+    line: u64,
+    field: &str,
+    reason: impl Into<String>,
+) -> LineError {
     LineError {
         file: file.to_string(),
         line,

@@ -1,0 +1,172 @@
+//! The `chaxin` command line: index (summary, rejects, --strict), search and import.
+
+mod common;
+
+use std::process::Command;
+
+use common::fixtures;
+
+fn chaxin(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_chaxin"))
+        .args(args)
+        .output()
+        .expect("run chaxin")
+}
+
+#[test]
+fn index_reports_bad_lines_and_strict_commits_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = std::fs::read_to_string(fixtures().join("corpus.ndjson")).unwrap();
+    let mut lines: Vec<&str> = corpus
+        .lines()
+        .filter(|l| {
+            ["csl-dev-0000", "csl-x-2604", "US5269177", "arxiv:0704.0001"]
+                .iter()
+                .any(|id| l.contains(&format!("\"id\":\"{id}\"")))
+        })
+        .collect();
+    assert_eq!(lines.len(), 4);
+    lines.push(r#"{"id": "x", "title": "钕铁硼", "pub_date": "2020-02-30"}"#);
+    let input = dir.path().join("in.ndjson");
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let index = dir.path().join("idx");
+    let (input_s, index_s) = (input.to_str().unwrap(), index.to_str().unwrap());
+
+    let strict = chaxin(&["index", "--strict", "--input", input_s, "--index", index_s]);
+    assert!(!strict.status.success());
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    assert!(
+        stderr.contains("in.ndjson:5: field `pub_date`")
+            && stderr.contains("nothing was committed"),
+        "{stderr}"
+    );
+
+    let out = chaxin(&["index", "--input", input_s, "--index", index_s]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("indexed 4 new, 0 replaced, 1 rejected"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("in.ndjson:5: field `pub_date`: `2020-02-30`: day 30 does not exist"),
+        "{stderr}"
+    );
+    assert!(dir.path().join("idx.rejects.ndjson").is_file());
+
+    let again = chaxin(&["index", "--input", input_s, "--index", index_s]);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("indexed 0 new, 4 replaced, 1 rejected"),
+        "{stderr}"
+    );
+
+    let search = chaxin(&[
+        "search",
+        "--index",
+        index_s,
+        "--json",
+        "id:csl-dev-0000 OR 平方和优化",
+    ]);
+    assert!(
+        search.status.success(),
+        "{}",
+        String::from_utf8_lossy(&search.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
+    assert_eq!(v["hits"][0]["id"], "csl-dev-0000");
+    let bad_query = chaxin(&["search", "--index", index_s, "title:(稀土"]);
+    assert!(!bad_query.status.success());
+    assert!(String::from_utf8_lossy(&bad_query.stderr).contains("column 7"));
+}
+
+#[test]
+fn import_converts_and_locates_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("patents.csv");
+    std::fs::write(
+        &csv,
+        "patent_abstract,patent_date,patent_number,patent_title\n\"A double loop device for practicing spot pitching which simulates actual game conditions.\",1990-09-11,4955607,Baseball spot pitching practicing device\nx,1990-02-30,4955608,y\n",
+    )
+    .unwrap();
+    let out_path = dir.path().join("out.ndjson.zst");
+    let out = chaxin(&[
+        "import",
+        "--format",
+        "patentsview-csv",
+        "--input",
+        csv.to_str().unwrap(),
+        "--output",
+        out_path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("wrote 1 records") && stderr.contains("patents.csv:3: field `patent_date`"),
+        "{stderr}"
+    );
+    let bytes = zstd::decode_all(std::fs::File::open(&out_path).unwrap()).unwrap();
+    let record: serde_json::Value =
+        serde_json::from_slice(bytes.split(|&b| b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(record["id"], "US4955607");
+    assert_eq!(record["kind"], "patent");
+    let unknown = chaxin(&[
+        "import",
+        "--format",
+        "endnote",
+        "--input",
+        csv.to_str().unwrap(),
+        "--output",
+        out_path.to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown format `endnote`"));
+}
+
+#[test]
+fn killing_an_ingest_leaves_the_last_commit_intact() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("idx");
+    let index_s = index.to_str().unwrap();
+    let fixture = fixtures().join("corpus.ndjson");
+    let first = chaxin(&[
+        "index",
+        "--input",
+        fixture.to_str().unwrap(),
+        "--index",
+        index_s,
+    ]);
+    assert!(first.status.success());
+    // A larger run (the shipped corpus), killed mid-way.
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("index-data");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_chaxin"))
+        .args(["index", "--index", index_s, "--input"])
+        .arg(&data)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    child.kill().unwrap(); // SIGKILL
+    let _ = child.wait();
+    let stats = chaxin(&["search", "--index", index_s, "--json", "--limit", "1", ""]);
+    assert!(
+        stats.status.success(),
+        "{}",
+        String::from_utf8_lossy(&stats.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(v["total"], 48, "only the committed run is visible");
+    // The index is still writable: the lock died with the process.
+    let again = chaxin(&[
+        "index",
+        "--input",
+        fixture.to_str().unwrap(),
+        "--index",
+        index_s,
+    ]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(String::from_utf8_lossy(&again.stderr).contains("indexed 0 new, 48 replaced"));
+}
