@@ -128,6 +128,24 @@ impl<'a> Highlighter<'a> {
                 from = p + 1;
             }
             to = (from + max_chars).min(total);
+            // Do not cut Latin words in half.
+            let in_word = |i: usize| chars[i].is_alphanumeric() && !chaxin_text::is_han(chars[i]);
+            let first_match = char_at(
+                ranges
+                    .iter()
+                    .find(|r| char_at(r.start) >= from)
+                    .map_or(0, |r| r.start),
+            );
+            while from > 0 && from < first_match && in_word(from - 1) && in_word(from) {
+                from += 1;
+            }
+            let mut end = to;
+            while end < total && end > from + 1 && in_word(end - 1) && in_word(end) {
+                end -= 1;
+            }
+            if end > from + max_chars / 2 {
+                to = end;
+            }
         }
         let window = byte_of(from)..byte_of(to);
         let inside: Vec<Range<usize>> = ranges
@@ -257,6 +275,28 @@ mod tests {
         let single = hl(&a, "\"铁\"");
         assert_eq!(single.highlight_all("钕铁硼").unwrap(), "钕<em>铁</em>硼");
         assert!(hl(&a, "-电池").highlight_all("电池").is_none());
+    }
+
+    #[test]
+    fn fragments_do_not_cut_words() {
+        let a = Analyzer::default_settings();
+        let text = "Apparatus and method is provided for determining the subjective sweet spot of a baseball bat, softball bat or other object of percussion. The subjective sweet spot is determined by first measuring the period of oscillation.";
+        let (fragment, _) = hl(&a, "percussion").fragment(text, 60);
+        assert!(fragment.contains("<em>percussion</em>"), "{fragment}");
+        let inner = fragment.trim_start_matches('…').trim_end_matches('…');
+        for word in [
+            inner.split_whitespace().next().unwrap(),
+            inner.split_whitespace().last().unwrap(),
+        ] {
+            let bare = word.trim_matches(|c: char| !c.is_alphanumeric());
+            assert!(
+                bare.is_empty()
+                    || text
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(|w| w == bare),
+                "{word} cut in {fragment}"
+            );
+        }
     }
 
     #[test]
