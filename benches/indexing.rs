@@ -18,6 +18,10 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use tantivy::schema::{Schema, FAST, STORED, STRING, TEXT};
 use tantivy::{doc, Index, TantivyDocument};
 
+// The same allocator as the `chaxin` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const THREADS: usize = 2;
 const MEMORY: usize = 256 << 20;
 

@@ -13,6 +13,10 @@ use chaxin_query::{DefaultOperator, SearchConfig, SearchEngine, SearchRequest};
 use chaxin_text::AnalyzerSettings;
 use clap::{Args, Parser, Subcommand};
 
+// Indexing allocates many small token strings; mimalloc handles that better than glibc malloc.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "chaxin",

@@ -20,7 +20,7 @@ async fn blocking<T: Send + 'static>(
 }
 
 pub(crate) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let documents = state.engine.stats().map(|s| s.documents).unwrap_or(0);
+    let documents = state.engine.num_docs();
     HttpResponse::Ok().json(json!({"status": "ok", "documents": documents}))
 }
 

@@ -1,18 +1,66 @@
 //! Record → tantivy document.
 
 use chaxin_text::Analyzer;
-use tantivy::schema::Field;
+use tantivy::schema::{Document, Field, OwnedValue};
 use tantivy::tokenizer::PreTokenizedString;
-use tantivy::{DateTime, TantivyDocument};
+use tantivy::DateTime;
 
 use crate::date::PartialDate;
 use crate::record::Record;
 use crate::schema::{Fields, TextField};
 
+/// A document ready for tantivy's writer, with its text already analysed.
+///
+/// `TantivyDocument` stores pre-tokenized text by serialising it to JSON and parsing it back
+/// when the writer reads it, which cost more than the analysis itself; this type hands the
+/// tokens to the writer as they are.
+#[derive(Debug, Clone, Default)]
+pub struct IndexDocument {
+    values: Vec<(Field, OwnedValue)>,
+}
+
+impl IndexDocument {
+    fn add_text(&mut self, field: Field, text: impl Into<String>) {
+        self.values.push((field, OwnedValue::Str(text.into())));
+    }
+
+    fn add_date(&mut self, field: Field, date: DateTime) {
+        self.values.push((field, OwnedValue::Date(date)));
+    }
+
+    fn add_bytes(&mut self, field: Field, bytes: Vec<u8>) {
+        self.values.push((field, OwnedValue::Bytes(bytes)));
+    }
+
+    fn add_pre_tokenized_text(&mut self, field: Field, tokens: PreTokenizedString) {
+        self.values.push((field, OwnedValue::PreTokStr(tokens)));
+    }
+}
+
+type FieldValue = (Field, OwnedValue);
+
+fn field_and_value(entry: &FieldValue) -> (Field, &OwnedValue) {
+    (entry.0, &entry.1)
+}
+
+impl Document for IndexDocument {
+    type Value<'a> = &'a OwnedValue;
+    type FieldsValuesIter<'a> = std::iter::Map<
+        std::slice::Iter<'a, FieldValue>,
+        fn(&'a FieldValue) -> (Field, &'a OwnedValue),
+    >;
+
+    fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
+        self.values
+            .iter()
+            .map(field_and_value as fn(&FieldValue) -> (Field, &OwnedValue))
+    }
+}
+
 /// Analyses a validated record and builds its document. Pure function of the record and the
 /// analyzer, so it can run on any thread (ingest runs it under rayon).
-pub fn to_document(fields: &Fields, analyzer: &Analyzer, record: &Record) -> TantivyDocument {
-    let mut doc = TantivyDocument::new();
+pub fn to_document(fields: &Fields, analyzer: &Analyzer, record: &Record) -> IndexDocument {
+    let mut doc = IndexDocument::default();
     doc.add_text(fields.id, &record.id);
     doc.add_text(fields.kind, record.kind.as_str());
     doc.add_text(fields.lang, record.lang());
@@ -80,17 +128,18 @@ pub fn to_document(fields: &Fields, analyzer: &Analyzer, record: &Record) -> Tan
     };
     for tf in crate::schema::TEXT_FIELDS {
         for text in texts(tf) {
-            add_tokens(&mut doc, fields.main(tf), analyzer.analyze(text));
-            add_tokens(&mut doc, fields.exact(tf), analyzer.analyze_exact(text));
+            let (main, exact) = analyzer.analyze_both(text);
+            add_tokens(&mut doc, fields.main(tf), main);
+            add_tokens(&mut doc, fields.exact(tf), exact);
         }
     }
     // Serialising a validated record cannot fail (string keys, no non-finite floats).
     let source = serde_json::to_vec(record).unwrap_or_default();
-    doc.add_bytes(fields.source_json, &source);
+    doc.add_bytes(fields.source_json, source);
     doc
 }
 
-fn add_tokens(doc: &mut TantivyDocument, field: Field, tokens: Vec<chaxin_text::Token>) {
+fn add_tokens(doc: &mut IndexDocument, field: Field, tokens: Vec<chaxin_text::Token>) {
     if tokens.is_empty() {
         return;
     }

@@ -8,10 +8,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use chaxin_index::{find_live_doc, to_document, ChaxinIndex, Record, RecordError};
+use chaxin_index::{find_live_doc, to_document, ChaxinIndex, IndexDocument, Record, RecordError};
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::{IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{IndexWriter, ReloadPolicy, Term};
 
 use crate::error::{IngestError, LineError};
 use crate::input::{open_input, Input};
@@ -135,7 +135,7 @@ pub fn ingest(
     options: &IngestOptions,
 ) -> Result<IngestSummary, IngestError> {
     let started = Instant::now();
-    let mut writer: IndexWriter = index
+    let mut writer: IndexWriter<IndexDocument> = index
         .index
         .writer_with_num_threads(options.writer_threads.max(1), options.writer_memory)?;
     let reader = index
@@ -168,7 +168,7 @@ pub fn ingest(
             if batch.is_empty() {
                 break;
             }
-            let analysed: Vec<Result<(Record, TantivyDocument), RecordError>> = batch
+            let analysed: Vec<Result<(Record, IndexDocument), RecordError>> = batch
                 .par_iter()
                 .map(|line| {
                     let text = line.text.as_ref().map_err(|reason| RecordError {

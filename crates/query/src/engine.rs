@@ -390,6 +390,11 @@ impl SearchEngine {
         Snippets { title, r#abstract }
     }
 
+    /// Number of live records.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
     /// The record with id `id`, if indexed.
     pub fn get(&self, id: &str) -> Result<Option<Record>, SearchError> {
         let searcher = self.reader.searcher();

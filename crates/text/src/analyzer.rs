@@ -40,6 +40,7 @@ impl std::fmt::Debug for Analyzer {
 
 /// A run of the normalised text that is analysed as a unit (char indices into the normalised
 /// text, end exclusive).
+#[derive(Clone, Copy)]
 enum Run {
     Han { start: usize, end: usize },
     Word { start: usize, end: usize },
@@ -106,16 +107,27 @@ impl Analyzer {
     /// characters for Chinese and words for English.
     pub fn analyze(&self, text: &str) -> Vec<Token> {
         let norm = normalize(text);
+        self.main_tokens(&norm, &runs(&norm))
+    }
+
+    /// Both streams of `text`, normalising it once (what indexing uses).
+    pub fn analyze_both(&self, text: &str) -> (Vec<Token>, Vec<Token>) {
+        let norm = normalize(text);
+        let runs = runs(&norm);
+        (self.main_tokens(&norm, &runs), exact_tokens(&norm, &runs))
+    }
+
+    fn main_tokens(&self, norm: &Normalized, runs: &[Run]) -> Vec<Token> {
         let mut tokens = Vec::new();
         let mut position = 0;
-        for run in runs(&norm) {
-            match run {
+        for run in runs {
+            match *run {
                 Run::Han { start, end } => {
-                    self.han_words(&norm, start, end, position, &mut tokens);
+                    self.han_words(norm, start, end, position, &mut tokens);
                     position += end - start;
                 }
                 Run::Word { start, end } => {
-                    position += self.word_tokens(&norm, start, end, position, &mut tokens);
+                    position += self.word_tokens(norm, start, end, position, &mut tokens);
                 }
             }
         }
@@ -129,26 +141,7 @@ impl Analyzer {
     /// word.
     pub fn analyze_exact(&self, text: &str) -> Vec<Token> {
         let norm = normalize(text);
-        let mut tokens = Vec::new();
-        let mut position = 0;
-        for run in runs(&norm) {
-            match run {
-                Run::Han { start, end } => {
-                    for i in start..end {
-                        let to = (i + 2).min(end);
-                        push_token(&norm, &mut tokens, slice(&norm, i, to), i, to, position);
-                        position += 1;
-                    }
-                }
-                Run::Word { start, end } => {
-                    let parts = parts(&norm, start, end);
-                    let whole = concat(&parts);
-                    push_token(&norm, &mut tokens, whole, start, end, position);
-                    position += 1;
-                }
-            }
-        }
-        tokens
+        exact_tokens(&norm, &runs(&norm))
     }
 
     /// Terms of a quoted phrase for the exact field (see [`PhraseTerms`]).
@@ -257,6 +250,28 @@ impl Analyzer {
             word
         }
     }
+}
+
+fn exact_tokens(norm: &Normalized, runs: &[Run]) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut position = 0;
+    for run in runs {
+        match *run {
+            Run::Han { start, end } => {
+                for i in start..end {
+                    let to = (i + 2).min(end);
+                    push_token(norm, &mut tokens, slice(norm, i, to), i, to, position);
+                    position += 1;
+                }
+            }
+            Run::Word { start, end } => {
+                let parts = parts(norm, start, end);
+                push_token(norm, &mut tokens, concat(&parts), start, end, position);
+                position += 1;
+            }
+        }
+    }
+    tokens
 }
 
 fn is_single_letter(s: &str) -> bool {

@@ -47,8 +47,16 @@ impl Normalized {
     }
 
     /// Original byte range covered by normalised characters `start..end` (char indices).
+    /// An empty or out-of-range request gives an empty range at the nearest valid offset.
     pub fn original_range(&self, start: usize, end: usize) -> Range<usize> {
-        debug_assert!(start < end && end <= self.spans.len());
+        let end = end.min(self.spans.len());
+        if start >= end {
+            let at = self.spans.get(start).map_or_else(
+                || self.spans.last().map_or(0, |s| s.orig_end),
+                |s| s.orig_start,
+            );
+            return at..at;
+        }
         let from = self.spans[start].orig_start;
         let to = self.spans[end - 1].orig_end.max(from);
         from..to
@@ -74,9 +82,15 @@ pub fn normalize(text: &str) -> Normalized {
     let mut chars = text.char_indices().peekable();
     let mut cluster = String::new();
     while let Some((start, c)) = chars.next() {
-        let followed_by_mark = chars.peek().is_some_and(|&(_, n)| is_combining_mark(n));
+        let followed_by_mark = chars.peek().is_some_and(|&(_, n)| may_combine(n));
         if c.is_ascii() && !followed_by_mark {
             push(&mut out, c.to_ascii_lowercase(), start, start + 1);
+            continue;
+        }
+        // Common CJK ideographs are their own NFKC form and have no case: skip the tables.
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) && !followed_by_mark {
+            has_han = true;
+            push(&mut out, c, start, start + c.len_utf8());
             continue;
         }
         // A base character and the combining marks after it are normalised together so that
@@ -85,7 +99,7 @@ pub fn normalize(text: &str) -> Normalized {
         cluster.push(c);
         let mut end = start + c.len_utf8();
         while let Some(&(next_start, next)) = chars.peek() {
-            if !is_combining_mark(next) {
+            if !may_combine(next) {
                 break;
             }
             cluster.push(next);
@@ -103,6 +117,12 @@ pub fn normalize(text: &str) -> Normalized {
         to_simplified(&mut out);
     }
     out
+}
+
+/// `is_combining_mark`, skipping the table lookup for ASCII and common CJK ideographs (the bulk
+/// of our text), which are never marks.
+fn may_combine(c: char) -> bool {
+    !(c.is_ascii() || ('\u{4E00}'..='\u{9FFF}').contains(&c)) && is_combining_mark(c)
 }
 
 fn push(out: &mut Normalized, c: char, orig_start: usize, orig_end: usize) {
