@@ -3,89 +3,50 @@
 use chaxin_index::{Kind, Localized, PartialDate};
 
 use super::csl::empty_record;
-use super::util::{collapse_ws, line_error, non_blank};
+use super::util::{collapse_ws, csv_import, line_error, non_blank};
 use super::Imported;
 use crate::error::LineError;
 
 pub(crate) fn import(text: &str, file: &str) -> Imported {
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return vec![Err(line_error(file, 1, "-", e.to_string()))],
-    };
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(id_col), Some(title_col), Some(abstract_col)) =
-        (col("id"), col("title"), col("abstract"))
-    else {
-        return vec![Err(line_error(
-            file,
-            1,
-            "-",
-            "header must name the columns id, title and abstract",
-        ))];
-    };
-    let optional = |name| col(name);
-    let cols = [
-        optional("authors_parsed"),
-        optional("authors"),
-        optional("versions"),
-        optional("journal-ref"),
-        optional("doi"),
-        optional("categories"),
-        optional("comments"),
-        optional("license"),
-    ];
-    reader
-        .records()
-        .map(|row| {
-            let row = row.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                line_error(file, line, "-", e.to_string())
-            })?;
-            let line = row.position().map_or(0, |p| p.line());
-            let get = |c: Option<usize>| c.and_then(|c| row.get(c)).unwrap_or("");
-            let id = arxiv_id(get(Some(id_col)));
-            let [parsed, authors, versions, journal, doi, categories, comments, license] = cols;
-            let mut record = empty_record();
-            record.id = format!("arxiv:{id}");
-            record.kind = Kind::Preprint;
-            record.lang = Some("en".into());
-            record.title = non_blank(get(Some(title_col))).map(Localized::Text);
-            record.abstract_text = non_blank(get(Some(abstract_col))).map(Localized::Text);
-            record.authors = parse_authors(get(parsed))
-                .map_err(|reason| line_error(file, line, "authors_parsed", reason))?;
-            if record.authors.is_empty() {
-                record.authors = get(authors)
-                    .split(&[',', '\n'][..])
-                    .flat_map(|a| a.split(" and "))
-                    .filter_map(non_blank)
-                    .collect();
+    csv_import(text, file, &["id", "title", "abstract"], |row| {
+        let line = row.line;
+        let id = arxiv_id(row.get("id"));
+        let mut record = empty_record();
+        record.id = format!("arxiv:{id}");
+        record.kind = Kind::Preprint;
+        record.lang = Some("en".into());
+        record.title = non_blank(row.get("title")).map(Localized::Text);
+        record.abstract_text = non_blank(row.get("abstract")).map(Localized::Text);
+        record.authors = parse_authors(row.get("authors_parsed"))
+            .map_err(|reason| line_error(file, line, "authors_parsed", reason))?;
+        if record.authors.is_empty() {
+            record.authors = row
+                .get("authors")
+                .split(&[',', '\n'][..])
+                .flat_map(|a| a.split(" and "))
+                .filter_map(non_blank)
+                .collect();
+        }
+        record.pub_date = first_version_date(row.get("versions"), file, line)?;
+        record.venue = non_blank(row.get("journal-ref"));
+        record.doi = non_blank(row.get("doi"));
+        record.url = Some(format!("https://arxiv.org/abs/{id}"));
+        record.source = Some("arXiv".into());
+        let categories = collapse_ws(row.get("categories"));
+        record.discipline = categories.split(' ').next().filter(|c| !c.is_empty()).map(String::from);
+        let mut extra = serde_json::Map::new();
+        for (key, value) in [
+            ("categories", categories),
+            ("comments", collapse_ws(row.get("comments"))),
+            ("license", collapse_ws(row.get("license"))),
+        ] {
+            if !value.is_empty() {
+                extra.insert(key.into(), value.into());
             }
-            record.pub_date = first_version_date(get(versions), file, line)?;
-            record.venue = non_blank(get(journal));
-            record.doi = non_blank(get(doi));
-            record.url = Some(format!("https://arxiv.org/abs/{id}"));
-            record.source = Some("arXiv".into());
-            let categories = collapse_ws(get(categories));
-            record.discipline = categories
-                .split(' ')
-                .next()
-                .filter(|c| !c.is_empty())
-                .map(String::from);
-            let mut extra = serde_json::Map::new();
-            for (key, value) in [
-                ("categories", categories),
-                ("comments", collapse_ws(get(comments))),
-                ("license", collapse_ws(get(license))),
-            ] {
-                if !value.is_empty() {
-                    extra.insert(key.into(), value.into());
-                }
-            }
-            record.extra = (!extra.is_empty()).then_some(extra);
-            Ok(record)
-        })
-        .collect()
+        }
+        record.extra = (!extra.is_empty()).then_some(extra);
+        Ok(record)
+    })
 }
 
 /// Restores an old-style arXiv id that a spreadsheet turned into a number: `704.2` →

@@ -3,58 +3,30 @@
 use chaxin_index::{Kind, Localized, PartialDate};
 
 use super::csl::empty_record;
-use super::util::{line_error, non_blank};
+use super::util::{csv_import, line_error, non_blank};
 use super::Imported;
 
 pub(crate) fn import(text: &str, file: &str) -> Imported {
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return vec![Err(line_error(file, 1, "-", e.to_string()))],
-    };
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    let (Some(number_col), Some(title_col), Some(abstract_col), Some(date_col)) = (
-        col("patent_number"),
-        col("patent_title"),
-        col("patent_abstract"),
-        col("patent_date"),
-    ) else {
-        return vec![Err(line_error(
-            file,
-            1,
-            "-",
-            "header must name patent_number, patent_title, patent_abstract and patent_date",
-        ))];
-    };
-    reader
-        .records()
-        .map(|row| {
-            let row = row.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                line_error(file, line, "-", e.to_string())
-            })?;
-            let line = row.position().map_or(0, |p| p.line());
-            let get = |c: usize| row.get(c).unwrap_or("");
-            let number = get(number_col).trim().trim_start_matches('0').to_string();
-            if number.is_empty() {
-                return Err(line_error(file, line, "patent_number", "is empty"));
-            }
-            let date = get(date_col).trim();
-            let pub_date = PartialDate::parse(date)
-                .map_err(|reason| line_error(file, line, "patent_date", reason))?;
-            let mut record = empty_record();
-            record.id = format!("US{number}");
-            record.kind = Kind::Patent;
-            record.lang = Some("en".into());
-            record.title = non_blank(&unquote(get(title_col))).map(Localized::Text);
-            record.abstract_text = non_blank(&unquote(get(abstract_col))).map(Localized::Text);
-            record.pub_number = Some(format!("US{number}"));
-            record.pub_date = Some(pub_date);
-            record.source = Some("PatentsView".into());
-            record.url = Some(format!("https://patents.google.com/patent/US{number}"));
-            Ok(record)
-        })
-        .collect()
+    let required = ["patent_number", "patent_title", "patent_abstract", "patent_date"];
+    csv_import(text, file, &required, |row| {
+        let number = row.get("patent_number").trim().trim_start_matches('0').to_string();
+        if number.is_empty() {
+            return Err(line_error(file, row.line, "patent_number", "is empty"));
+        }
+        let pub_date = PartialDate::parse(row.get("patent_date").trim())
+            .map_err(|reason| line_error(file, row.line, "patent_date", reason))?;
+        let mut record = empty_record();
+        record.id = format!("US{number}");
+        record.kind = Kind::Patent;
+        record.lang = Some("en".into());
+        record.title = non_blank(&unquote(row.get("patent_title"))).map(Localized::Text);
+        record.abstract_text = non_blank(&unquote(row.get("patent_abstract"))).map(Localized::Text);
+        record.pub_number = Some(format!("US{number}"));
+        record.pub_date = Some(pub_date);
+        record.source = Some("PatentsView".into());
+        record.url = Some(format!("https://patents.google.com/patent/US{number}"));
+        Ok(record)
+    })
 }
 
 /// Some titles in the export carry a second layer of CSV quoting

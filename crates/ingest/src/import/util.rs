@@ -2,9 +2,58 @@
 
 use std::path::Path;
 
-use chaxin_index::PartialDate;
+use chaxin_index::{PartialDate, Record};
 
+use super::Imported;
 use crate::error::LineError;
+
+/// One CSV row with access by column name.
+pub(crate) struct CsvRow<'a> {
+    row: &'a csv::StringRecord,
+    headers: &'a csv::StringRecord,
+    /// 1-based line where the row starts (rows may span lines).
+    pub line: u64,
+}
+
+impl CsvRow<'_> {
+    /// The value in column `name` (empty when the column or the value is missing).
+    pub fn get(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .and_then(|i| self.row.get(i))
+            .unwrap_or("")
+    }
+}
+
+/// Reads a CSV file with a header naming at least the `required` columns, mapping each row.
+pub(crate) fn csv_import(
+    text: &str,
+    file: &str,
+    required: &[&str],
+    mut map: impl FnMut(&CsvRow<'_>) -> Result<Record, LineError>,
+) -> Imported {
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return vec![Err(line_error(file, 1, "-", e.to_string()))],
+    };
+    if let Some(missing) = required.iter().find(|r| !headers.iter().any(|h| h == **r)) {
+        let reason = format!("the header has no `{missing}` column (needs {})", required.join(", "));
+        return vec![Err(line_error(file, 1, "-", reason))];
+    }
+    reader
+        .records()
+        .map(|row| {
+            let row = row.map_err(|e| {
+                let line = e.position().map_or(0, |p| p.line());
+                line_error(file, line, "-", e.to_string())
+            })?;
+            let line = row.position().map_or(0, |p| p.line());
+            map(&CsvRow { row: &row, headers: &headers, line })
+        })
+        .collect()
+}
 
 pub(crate) fn walk(dir: &Path, visit: &mut dyn FnMut(&Path)) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
