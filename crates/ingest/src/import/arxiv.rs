@@ -33,7 +33,11 @@ pub(crate) fn import(text: &str, file: &str) -> Imported {
         record.url = Some(format!("https://arxiv.org/abs/{id}"));
         record.source = Some("arXiv".into());
         let categories = collapse_ws(row.get("categories"));
-        record.discipline = categories.split(' ').next().filter(|c| !c.is_empty()).map(String::from);
+        record.discipline = categories
+            .split(' ')
+            .next()
+            .filter(|c| !c.is_empty())
+            .map(String::from);
         let mut extra = serde_json::Map::new();
         for (key, value) in [
             ("categories", categories),

@@ -7,9 +7,18 @@ use super::util::{csv_import, line_error, non_blank};
 use super::Imported;
 
 pub(crate) fn import(text: &str, file: &str) -> Imported {
-    let required = ["patent_number", "patent_title", "patent_abstract", "patent_date"];
+    let required = [
+        "patent_number",
+        "patent_title",
+        "patent_abstract",
+        "patent_date",
+    ];
     csv_import(text, file, &required, |row| {
-        let number = row.get("patent_number").trim().trim_start_matches('0').to_string();
+        let number = row
+            .get("patent_number")
+            .trim()
+            .trim_start_matches('0')
+            .to_string();
         if number.is_empty() {
             return Err(line_error(file, row.line, "patent_number", "is empty"));
         }

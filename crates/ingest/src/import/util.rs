@@ -39,7 +39,10 @@ pub(crate) fn csv_import(
         Err(e) => return vec![Err(line_error(file, 1, "-", e.to_string()))],
     };
     if let Some(missing) = required.iter().find(|r| !headers.iter().any(|h| h == **r)) {
-        let reason = format!("the header has no `{missing}` column (needs {})", required.join(", "));
+        let reason = format!(
+            "the header has no `{missing}` column (needs {})",
+            required.join(", ")
+        );
         return vec![Err(line_error(file, 1, "-", reason))];
     }
     reader
@@ -50,7 +53,11 @@ pub(crate) fn csv_import(
                 line_error(file, line, "-", e.to_string())
             })?;
             let line = row.position().map_or(0, |p| p.line());
-            map(&CsvRow { row: &row, headers: &headers, line })
+            map(&CsvRow {
+                row: &row,
+                headers: &headers,
+                line,
+            })
         })
         .collect()
 }
