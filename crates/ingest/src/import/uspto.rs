@@ -348,13 +348,27 @@ fn v4(root: Node<'_, '_>) -> Option<Record> {
     );
     record.inventors = dedup(inventors);
     record.applicants = dedup(applicants);
-    record.abstract_text = child(root, "abstract")
+    read_body(
+        &mut record,
+        root,
+        ["abstract", "claims", "description", "p"],
+    );
+    Some(record)
+}
+
+/// Abstract, claims (one per line) and description (one paragraph per line); the formats differ
+/// only in element names: `[abstract, claims, description, paragraph]`.
+fn read_body(
+    record: &mut Record,
+    root: Node<'_, '_>,
+    [abstract_el, claims_el, description_el, paragraph_el]: [&str; 4],
+) {
+    record.abstract_text = child(root, abstract_el)
         .map(text)
         .filter(|t| !t.is_empty())
         .map(Localized::Text);
-    record.claims = child(root, "claims").and_then(|c| paragraphs(c, "claim"));
-    record.description = child(root, "description").and_then(|d| paragraphs(d, "p"));
-    Some(record)
+    record.claims = child(root, claims_el).and_then(|c| paragraphs(c, "claim"));
+    record.description = child(root, description_el).and_then(|d| paragraphs(d, paragraph_el));
 }
 
 /// 2001–2004 pre-grant publications.
@@ -401,12 +415,16 @@ fn pap(root: Node<'_, '_>) -> Option<Record> {
             .filter_map(|a| child_text(a, "organization-name"))
             .collect(),
     );
-    record.abstract_text = child(root, "subdoc-abstract")
-        .map(text)
-        .filter(|t| !t.is_empty())
-        .map(Localized::Text);
-    record.claims = child(root, "subdoc-claims").and_then(|c| paragraphs(c, "claim"));
-    record.description = child(root, "subdoc-description").and_then(|d| paragraphs(d, "paragraph"));
+    read_body(
+        &mut record,
+        root,
+        [
+            "subdoc-abstract",
+            "subdoc-claims",
+            "subdoc-description",
+            "paragraph",
+        ],
+    );
     Some(record)
 }
 
