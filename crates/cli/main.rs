@@ -38,6 +38,22 @@ enum Command {
     Search(SearchArgs),
     /// Convert source files (CSL, arXiv CSV, PatentsView CSV, USPTO XML) into chaxin NDJSON.
     Import(ImportArgs),
+    /// Evaluate ranking on test collections in BEIR layout (corpus.jsonl, queries.jsonl,
+    /// qrels/test.tsv): nDCG@10, Recall@100, MAP@100, MRR@10, PRES@100.
+    Eval(EvalArgs),
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    /// Collection directories.
+    #[arg(required = true, num_args = 1..)]
+    dirs: Vec<PathBuf>,
+    /// Also write every set's mean and per-query scores as JSON.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Also write each set's ranking as a TREC run file `<dir>/<set>.run` (for trec_eval).
+    #[arg(long)]
+    runs: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -145,6 +161,7 @@ fn main() {
         Command::Serve(args) => run_serve(args),
         Command::Search(args) => run_search(args),
         Command::Import(args) => run_import(args),
+        Command::Eval(args) => run_eval(args),
     };
     if let Err(err) = result {
         eprintln!("error: {err:#}");
@@ -364,6 +381,32 @@ fn run_import(args: ImportArgs) -> Result<()> {
     );
     for error in &summary.rejected {
         eprintln!("  rejected {error}");
+    }
+    Ok(())
+}
+
+fn run_eval(args: EvalArgs) -> Result<()> {
+    let mut reports = Vec::new();
+    for dir in &args.dirs {
+        let dataset = chaxin_eval::load(dir)?;
+        let report = chaxin_eval::evaluate(&dataset, &SearchConfig::default())?;
+        if let Some(runs) = &args.runs {
+            std::fs::create_dir_all(runs)
+                .with_context(|| format!("creating {}", runs.display()))?;
+            let path = runs.join(format!("{}.run", report.name));
+            std::fs::write(&path, chaxin_eval::trec_run(&report))
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        reports.push(report);
+    }
+    print!("{}", chaxin_eval::markdown_table(&reports));
+    if let Some(path) = &args.json {
+        let by_set: serde_json::Map<String, serde_json::Value> = reports
+            .iter()
+            .map(|r| Ok((r.name.clone(), serde_json::to_value(r)?)))
+            .collect::<Result<_>>()?;
+        std::fs::write(path, serde_json::to_string_pretty(&by_set)?)
+            .with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
 }

@@ -22,4 +22,4 @@ pub use engine::{
 pub use error::{QueryError, SearchError};
 pub use field::{FieldRef, KNOWN_FIELDS};
 pub use highlight::Highlighter;
-pub use parser::{parse, DefaultOperator, MAX_QUERY_CHARS};
+pub use parser::{parse, plain_text_query, DefaultOperator, MAX_QUERY_CHARS};

@@ -208,6 +208,33 @@ struct Parser {
     depth: usize,
 }
 
+/// Turns natural-language text (a title, an innovation point, an evaluation query) into a query
+/// that searches its words and nothing else: quotes, parentheses, field prefixes and operators
+/// lose their meaning.
+pub fn plain_text_query(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| {
+            if is_open_quote(c)
+                || is_close_quote(c)
+                || is_open_paren(c)
+                || is_close_paren(c)
+                || c == ':'
+            {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    cleaned
+        .split_whitespace()
+        .map(|word| word.trim_start_matches(['+', '-']))
+        .filter(|word| !word.is_empty() && !matches!(*word, "AND" | "OR" | "NOT" | "&&" | "||"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Parses a query string.
 pub fn parse(query: &str, default_operator: DefaultOperator) -> Result<Ast, QueryError> {
     let length = query.chars().count();
@@ -540,6 +567,14 @@ mod tests {
         assert!(e(&long).message.contains("limit"));
         let deep = format!("{}a{}", "(".repeat(40), ")".repeat(40));
         assert!(e(&deep).message.contains("deeper"));
+    }
+
+    #[test]
+    fn plain_text_has_no_syntax() {
+        let q = plain_text_query("what \"similarity\" laws (heated) -aircraft: AND NOT 5 Nd-Fe-B");
+        assert_eq!(q, "what similarity laws heated aircraft 5 Nd-Fe-B");
+        assert!(parse(&q, DefaultOperator::Or).is_ok());
+        assert_eq!(plain_text_query("+ - ()"), "");
     }
 
     #[test]

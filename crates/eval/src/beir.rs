@@ -1,0 +1,117 @@
+//! Loading a BEIR-layout collection.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Errors reading a collection: the file, the line and why.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {reason}")]
+    Format {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+    #[error("{0}")]
+    Index(String),
+}
+
+/// One corpus document.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Doc {
+    #[serde(rename = "_id")]
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Query {
+    #[serde(rename = "_id")]
+    id: String,
+    text: String,
+}
+
+/// A collection: documents, queries and graded judgments (`qrels[query][doc] = grade`).
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub name: String,
+    pub docs: Vec<Doc>,
+    pub queries: Vec<(String, String)>,
+    pub qrels: HashMap<String, HashMap<String, i32>>,
+}
+
+fn read(path: &Path) -> Result<String, EvalError> {
+    std::fs::read_to_string(path).map_err(|source| EvalError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn jsonl<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Vec<T>, EvalError> {
+    read(path)?
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| EvalError::Format {
+                path: path.to_path_buf(),
+                line: i + 1,
+                reason: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Loads `dir` (named after its last path component).
+pub fn load(dir: &Path) -> Result<Dataset, EvalError> {
+    let name = dir.file_name().map_or_else(
+        || dir.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let docs: Vec<Doc> = jsonl(&dir.join("corpus.jsonl"))?;
+    let queries: Vec<Query> = jsonl(&dir.join("queries.jsonl"))?;
+    let qrels_path = dir.join("qrels").join("test.tsv");
+    let mut qrels: HashMap<String, HashMap<String, i32>> = HashMap::new();
+    for (i, line) in read(&qrels_path)?.lines().enumerate() {
+        let fields: Vec<&str> = line.split('\t').collect();
+        if line.trim().is_empty() || (i == 0 && fields.get(2).is_some_and(|f| f.trim() == "score"))
+        {
+            continue;
+        }
+        let bad = |reason: String| EvalError::Format {
+            path: qrels_path.clone(),
+            line: i + 1,
+            reason,
+        };
+        let [query, doc, grade] = fields[..] else {
+            return Err(bad(format!(
+                "expected `query-id<TAB>corpus-id<TAB>score`, got {} fields",
+                fields.len()
+            )));
+        };
+        let grade: i32 = grade
+            .trim()
+            .parse()
+            .map_err(|_| bad(format!("score `{grade}` is not an integer")))?;
+        qrels
+            .entry(query.to_string())
+            .or_default()
+            .insert(doc.to_string(), grade);
+    }
+    Ok(Dataset {
+        name,
+        docs,
+        queries: queries.into_iter().map(|q| (q.id, q.text)).collect(),
+        qrels,
+    })
+}
