@@ -73,7 +73,8 @@ pub fn evaluate(dataset: &Dataset, config: &SearchConfig) -> Result<SetReport, E
     let started = Instant::now();
     let index = ChaxinIndex::create(&tmp.path().join("index"), AnalyzerSettings::default())
         .map_err(|e| EvalError::Index(e.to_string()))?;
-    let inputs = collect_inputs(std::slice::from_ref(&corpus)).map_err(|e| EvalError::Index(e.to_string()))?;
+    let inputs = collect_inputs(std::slice::from_ref(&corpus))
+        .map_err(|e| EvalError::Index(e.to_string()))?;
     let summary = ingest(&index, &inputs, &IngestOptions::default())
         .map_err(|e| EvalError::Index(e.to_string()))?;
     tracing::info!(

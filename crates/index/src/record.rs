@@ -312,16 +312,6 @@ impl Record {
     pub fn display_title(&self) -> &str {
         self.title.as_ref().map_or("", |t| t.preferred(self.lang()))
     }
-
-    /// The date that decides novelty: for patents the priority date, else the filing date,
-    /// else the publication date.
-    pub fn effective_date(&self) -> Option<PartialDate> {
-        if self.kind == Kind::Patent {
-            self.priority_date.or(self.filing_date).or(self.pub_date)
-        } else {
-            self.pub_date
-        }
-    }
 }
 
 #[cfg(test)]

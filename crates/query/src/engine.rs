@@ -186,13 +186,6 @@ pub struct SearchResponse {
     pub hits: Vec<Hit>,
 }
 
-/// Record counts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocumentCount {
-    pub value: String,
-    pub count: u64,
-}
-
 /// What `GET /v1/stats` returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stats {

@@ -60,11 +60,6 @@ impl<'a> Highlighter<'a> {
         Self::new(analyzer, terms, phrases)
     }
 
-    /// True when there is nothing to highlight.
-    pub fn is_empty(&self) -> bool {
-        self.terms.is_empty() && self.phrases.is_empty()
-    }
-
     /// Byte ranges of `text` that match, sorted and merged.
     pub fn matches(&self, text: &str) -> Vec<Range<usize>> {
         let mut ranges = Vec::new();

@@ -16,8 +16,8 @@ mod parser;
 
 pub use ast::{Ast, Occur};
 pub use engine::{
-    DocumentCount, Hit, SearchConfig, SearchEngine, SearchRequest, SearchResponse, Snippets, Stats,
-    MAX_LIMIT, MAX_WINDOW,
+    Hit, SearchConfig, SearchEngine, SearchRequest, SearchResponse, Snippets, Stats, MAX_LIMIT,
+    MAX_WINDOW,
 };
 pub use error::{QueryError, SearchError};
 pub use field::{FieldRef, KNOWN_FIELDS};
