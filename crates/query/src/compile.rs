@@ -21,6 +21,11 @@ pub(crate) struct Compiler<'a> {
 
 type BoxQuery = Box<dyn Query>;
 
+/// Weight of a term that is part of a longer term of the same word (`永磁` in `稀土永磁`,
+/// `fe` in `Nd-Fe-B`): it still finds the word split differently, but does not count as much
+/// as the word itself.
+const PART_WEIGHT: f32 = 0.5;
+
 fn boolean(clauses: Vec<(TOccur, BoxQuery)>) -> BoxQuery {
     Box::new(BooleanQuery::new(clauses))
 }
@@ -127,9 +132,17 @@ impl Compiler<'_> {
         let mut terms: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
         terms.sort_unstable();
         terms.dedup();
+        let whole = maximal(&tokens);
         let ranking = any(terms
             .iter()
-            .map(|t| self.term_over_fields(&fields, t))
+            .map(|t| {
+                let q = self.term_over_fields(&fields, t);
+                if whole.contains(t) {
+                    q
+                } else {
+                    boosted(q, PART_WEIGHT)
+                }
+            })
             .collect())?;
         if !required || terms.len() == 1 {
             return Some(ranking);
