@@ -95,10 +95,10 @@ fn baseline_index(lines: &[String], dir: &Path) -> u64 {
         if let Some(c) = &record.description {
             d.add_text(description, c);
         }
-        for a in record.authors.iter().chain(&record.inventors) {
+        for a in record.authors_and_inventors() {
             d.add_text(authors, a);
         }
-        for a in record.affiliations.iter().chain(&record.applicants) {
+        for a in record.affiliations_and_applicants() {
             d.add_text(affiliations, a);
         }
         if let Some(v) = &record.venue {

@@ -111,16 +111,9 @@ pub fn to_document(fields: &Fields, analyzer: &Analyzer, record: &Record) -> Ind
             TextField::Keywords => record.keywords.iter().map(String::as_str).collect(),
             TextField::Claims => record.claims.iter().map(String::as_str).collect(),
             TextField::Description => record.description.iter().map(String::as_str).collect(),
-            TextField::Authors => record
-                .authors
-                .iter()
-                .chain(&record.inventors)
-                .map(String::as_str)
-                .collect(),
+            TextField::Authors => record.authors_and_inventors().map(String::as_str).collect(),
             TextField::Affiliations => record
-                .affiliations
-                .iter()
-                .chain(&record.applicants)
+                .affiliations_and_applicants()
                 .map(String::as_str)
                 .collect(),
             TextField::Venue => record.venue.iter().map(String::as_str).collect(),

@@ -83,12 +83,23 @@ pub enum Localized {
 }
 
 impl Localized {
-    /// Every text variant, the record's own language first.
+    /// Every text variant (by language code order when there are several).
     pub fn texts(&self) -> Vec<&str> {
         match self {
             Localized::Text(t) => vec![t.as_str()],
             Localized::ByLang(map) => map.values().map(String::as_str).collect(),
         }
+    }
+
+    /// Every text variant, the one in `lang` first.
+    pub fn texts_preferring(&self, lang: &str) -> Vec<&str> {
+        let mut texts = self.texts();
+        if let Localized::ByLang(map) = self {
+            if let Some(preferred) = map.get(lang) {
+                texts.sort_by_key(|t| *t != preferred.as_str());
+            }
+        }
+        texts
     }
 
     /// The text in `lang` if given, otherwise the first variant.
@@ -308,6 +319,16 @@ impl Record {
         self.lang.as_deref().unwrap_or("en")
     }
 
+    /// Authors, then inventors: everyone credited with the work.
+    pub fn authors_and_inventors(&self) -> impl Iterator<Item = &String> {
+        self.authors.iter().chain(&self.inventors)
+    }
+
+    /// Affiliations, then applicants: the organisations behind the work.
+    pub fn affiliations_and_applicants(&self) -> impl Iterator<Item = &String> {
+        self.affiliations.iter().chain(&self.applicants)
+    }
+
     /// Title in the record's own language.
     pub fn display_title(&self) -> &str {
         self.title.as_ref().map_or("", |t| t.preferred(self.lang()))
@@ -327,6 +348,21 @@ mod tests {
         assert_eq!(r.lang(), "zh");
         assert_eq!(r.kind, Kind::Paper);
         assert_eq!(r.title.unwrap().texts().len(), 2);
+    }
+
+    #[test]
+    fn preferred_language_comes_first() {
+        let r = Record::from_json(
+            r#"{"id":"a","lang":"zh","title":{"en":"Rare earth magnets","zh":"稀土永磁"}}"#,
+        )
+        .unwrap();
+        let title = r.title.as_ref().unwrap();
+        assert_eq!(title.texts(), vec!["Rare earth magnets", "稀土永磁"]);
+        assert_eq!(
+            title.texts_preferring("zh"),
+            vec!["稀土永磁", "Rare earth magnets"]
+        );
+        assert_eq!(r.display_title(), "稀土永磁");
     }
 
     #[test]

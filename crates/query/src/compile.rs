@@ -148,7 +148,7 @@ impl Compiler<'_> {
             return Some(ranking);
         }
         let all_maximal = boolean(
-            maximal(&tokens)
+            whole
                 .into_iter()
                 .map(|t| (TOccur::Must, self.term_over_fields(&fields, t)))
                 .collect(),

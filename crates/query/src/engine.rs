@@ -257,12 +257,12 @@ impl SearchEngine {
         let query = BooleanQuery::new(clauses);
 
         let searcher = self.reader.searcher();
+        let fields = &self.index.fields;
         let collector = TopByScoreThenId {
             k: request.offset + request.limit,
-            id_field: "id".into(),
+            id_field: fields.schema.get_field_name(fields.id).to_string(),
         };
         let (total, ranked) = searcher.search(&query, &collector)?;
-        let fields = &self.index.fields;
         let title_hl = Highlighter::for_field(
             &self.index.analyzer,
             &ast,
@@ -287,12 +287,7 @@ impl SearchEngine {
                 kind: record.kind,
                 lang: record.lang().to_string(),
                 title: record.display_title().to_string(),
-                authors: record
-                    .authors
-                    .iter()
-                    .chain(&record.inventors)
-                    .cloned()
-                    .collect(),
+                authors: record.authors_and_inventors().cloned().collect(),
                 venue: record.venue.clone(),
                 pub_date: record.pub_date,
                 doi: record.doi.clone(),
@@ -362,13 +357,12 @@ impl SearchEngine {
     ) -> Snippets {
         let lang = record.lang();
         let title = record.title.as_ref().and_then(|t| {
-            let mut texts = t.texts();
-            texts.sort_by_key(|x| *x != t.preferred(lang));
-            texts.into_iter().find_map(|x| title_hl.highlight_all(x))
+            t.texts_preferring(lang)
+                .into_iter()
+                .find_map(|x| title_hl.highlight_all(x))
         });
         let r#abstract = record.abstract_text.as_ref().map(|a| {
-            let mut texts = a.texts();
-            texts.sort_by_key(|x| *x != a.preferred(lang));
+            let texts = a.texts_preferring(lang);
             let fragments: Vec<(String, bool)> = texts
                 .iter()
                 .map(|x| abstract_hl.fragment(x, self.config.snippet_chars))
@@ -412,20 +406,18 @@ impl SearchEngine {
             );
             Ok(searcher.search(&q, &Count)? as u64)
         };
-        let mut by_kind = BTreeMap::new();
-        for kind in Kind::ALL {
-            let n = count(f.kind, kind.as_str())?;
-            if n > 0 {
-                by_kind.insert(kind.as_str().to_string(), n);
+        // Counted with queries, not term frequencies, so deleted records are not counted.
+        let by_value = |field| -> Result<BTreeMap<String, u64>, SearchError> {
+            let mut counts = BTreeMap::new();
+            for value in indexed_values(&searcher, field)? {
+                let n = count(field, &value)?;
+                if n > 0 {
+                    counts.insert(value, n);
+                }
             }
-        }
-        let mut by_lang = BTreeMap::new();
-        for lang in indexed_values(&searcher, f.lang)? {
-            let n = count(f.lang, &lang)?;
-            if n > 0 {
-                by_lang.insert(lang, n);
-            }
-        }
+            Ok(counts)
+        };
+        let (by_kind, by_lang) = (by_value(f.kind)?, by_value(f.lang)?);
         Ok(Stats {
             documents: searcher.num_docs(),
             by_kind,

@@ -56,12 +56,10 @@ struct Spanned {
     column: usize,
 }
 
-fn is_open_quote(c: char) -> bool {
+/// ASCII, full-width and Chinese quotes; `“` and `”` both open and close, since users type
+/// either.
+fn is_quote(c: char) -> bool {
     matches!(c, '"' | '“' | '”' | '＂')
-}
-
-fn is_close_quote(c: char) -> bool {
-    matches!(c, '"' | '”' | '“' | '＂')
 }
 
 fn is_open_paren(c: char) -> bool {
@@ -111,10 +109,10 @@ fn lex(query: &str) -> Result<Vec<Spanned>, QueryError> {
             at_clause_start = false;
             continue;
         }
-        if is_open_quote(c) {
+        if is_quote(c) {
             let start = i + 1;
             let mut j = start;
-            while j < chars.len() && !is_close_quote(chars[j]) {
+            while j < chars.len() && !is_quote(chars[j]) {
                 j += 1;
             }
             if j == chars.len() {
@@ -149,7 +147,7 @@ fn lex(query: &str) -> Result<Vec<Spanned>, QueryError> {
             && !chars[i].is_whitespace()
             && !is_open_paren(chars[i])
             && !is_close_paren(chars[i])
-            && !is_open_quote(chars[i])
+            && !is_quote(chars[i])
         {
             i += 1;
         }
@@ -215,12 +213,7 @@ pub fn plain_text_query(text: &str) -> String {
     let cleaned: String = text
         .chars()
         .map(|c| {
-            if is_open_quote(c)
-                || is_close_quote(c)
-                || is_open_paren(c)
-                || is_close_paren(c)
-                || c == ':'
-            {
+            if is_quote(c) || is_quote(c) || is_open_paren(c) || is_close_paren(c) || c == ':' {
                 ' '
             } else {
                 c
