@@ -10,13 +10,14 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chaxin_index::{ChaxinIndex, Record};
+use chaxin_index::ChaxinIndex;
 use chaxin_ingest::{collect_inputs, ingest, IngestOptions};
 use chaxin_query::{SearchConfig, SearchEngine, SearchRequest};
 use chaxin_text::AnalyzerSettings;
+#[path = "support/baseline.rs"]
+mod baseline;
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use tantivy::schema::{Schema, FAST, STORED, STRING, TEXT};
-use tantivy::{doc, Index, TantivyDocument};
 
 // The same allocator as the `chaxin` binary.
 #[global_allocator]
@@ -59,60 +60,6 @@ fn chaxin_index(input: &Path, dir: &Path) -> u64 {
     summary.indexed
 }
 
-/// Same records, same text fields, tantivy's default tokenizer, JSON parsed per line.
-fn baseline_index(lines: &[String], dir: &Path) -> u64 {
-    let _ = std::fs::remove_dir_all(dir);
-    std::fs::create_dir_all(dir).unwrap();
-    let mut builder = Schema::builder();
-    let id = builder.add_text_field("id", STRING | STORED | FAST);
-    let title = builder.add_text_field("title", TEXT);
-    let abstract_ = builder.add_text_field("abstract", TEXT);
-    let keywords = builder.add_text_field("keywords", TEXT);
-    let claims = builder.add_text_field("claims", TEXT);
-    let description = builder.add_text_field("description", TEXT);
-    let authors = builder.add_text_field("authors", TEXT);
-    let affiliations = builder.add_text_field("affiliations", TEXT);
-    let venue = builder.add_text_field("venue", TEXT);
-    let source = builder.add_bytes_field("_source", STORED);
-    let index = Index::create_in_dir(dir, builder.build()).unwrap();
-    let mut writer = index.writer_with_num_threads(THREADS, MEMORY).unwrap();
-    let mut n = 0;
-    for line in lines {
-        let record: Record = serde_json::from_str(line).unwrap();
-        let mut d: TantivyDocument = doc!(id => record.id.as_str());
-        for t in record.title.iter().flat_map(|t| t.texts()) {
-            d.add_text(title, t);
-        }
-        for t in record.abstract_text.iter().flat_map(|t| t.texts()) {
-            d.add_text(abstract_, t);
-        }
-        for k in &record.keywords {
-            d.add_text(keywords, k);
-        }
-        if let Some(c) = &record.claims {
-            d.add_text(claims, c);
-        }
-        if let Some(c) = &record.description {
-            d.add_text(description, c);
-        }
-        for a in record.authors_and_inventors() {
-            d.add_text(authors, a);
-        }
-        for a in record.affiliations_and_applicants() {
-            d.add_text(affiliations, a);
-        }
-        if let Some(v) = &record.venue {
-            d.add_text(venue, v);
-        }
-        d.add_bytes(source, line.as_bytes());
-        writer.add_document(d).unwrap();
-        n += 1;
-    }
-    writer.commit().unwrap();
-    writer.wait_merging_threads().unwrap();
-    n
-}
-
 fn indexing(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap();
     let (input, lines) = corpus_file(tmp.path());
@@ -127,7 +74,17 @@ fn indexing(c: &mut Criterion) {
     });
     group.bench_function(
         BenchmarkId::new("tantivy_default_tokenizer", lines.len()),
-        |b| b.iter(|| baseline_index(&lines, &tmp.path().join("baseline"))),
+        |b| {
+            b.iter(|| {
+                baseline::baseline_index(
+                    lines.iter().cloned(),
+                    &tmp.path().join("baseline"),
+                    THREADS,
+                    MEMORY,
+                    baseline::Baseline::DefaultTokenizer,
+                )
+            })
+        },
     );
     group.finish();
 }

@@ -6,8 +6,10 @@ use std::sync::Arc;
 use anyhow::{bail, Context, Result};
 use chaxin_index::{ChaxinIndex, Kind, PartialDate};
 use chaxin_ingest::import::{import_to_ndjson, Format};
+use chaxin_ingest::synthetic::{self, Recombiner};
 use chaxin_ingest::{
-    collect_inputs, default_rejects_path, ingest, IngestOptions, IngestSummary, ProgressMode,
+    collect_inputs, default_rejects_path, ingest, write_output, IngestOptions, IngestSummary,
+    ProgressMode,
 };
 use chaxin_query::{DefaultOperator, SearchConfig, SearchEngine, SearchRequest};
 use chaxin_text::AnalyzerSettings;
@@ -41,6 +43,24 @@ enum Command {
     /// Evaluate ranking on test collections in BEIR layout (corpus.jsonl, queries.jsonl,
     /// qrels/test.tsv): nDCG@10, Recall@100, MAP@100, MRR@10, PRES@100.
     Eval(EvalArgs),
+    /// Write a synthetic benchmark corpus: records recombined from real ones (deterministic
+    /// for a seed).
+    Generate(GenerateArgs),
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// Number of records.
+    #[arg(long, default_value_t = 1_000_000)]
+    records: u64,
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Real records to recombine (NDJSON files or directories, optionally .zst).
+    #[arg(long = "from", default_value = "index-data", num_args = 1..)]
+    sources: Vec<PathBuf>,
+    /// Output NDJSON file (zstd level 3 when it ends in .zst).
+    #[arg(long, short)]
+    output: PathBuf,
 }
 
 #[derive(Args)]
@@ -101,6 +121,10 @@ struct ServeArgs {
     /// Largest accepted request body, in KiB.
     #[arg(long, default_value_t = 64)]
     max_body_kb: usize,
+    /// Searches that run at once (default: number of cores + 1); further requests queue in
+    /// arrival order.
+    #[arg(long)]
+    engine_threads: Option<usize>,
     #[command(flatten)]
     writer: WriterArgs,
 }
@@ -162,6 +186,7 @@ fn main() {
         Command::Search(args) => run_search(args),
         Command::Import(args) => run_import(args),
         Command::Eval(args) => run_eval(args),
+        Command::Generate(args) => run_generate(args),
     };
     if let Err(err) = result {
         eprintln!("error: {err:#}");
@@ -296,8 +321,13 @@ fn run_serve(args: ServeArgs) -> Result<()> {
     );
     // The first stdout line is the address: scripts and tests read it (port 0 picks any).
     println!("chaxin listening on http://{address}");
+    let defaults = chaxin_api::ApiLimits::default();
     let limits = chaxin_api::ApiLimits {
         max_body_bytes: args.max_body_kb.max(1) * 1024,
+        engine_threads: args
+            .engine_threads
+            .unwrap_or(defaults.engine_threads)
+            .max(1),
     };
     actix_web::rt::System::new().block_on(chaxin_api::serve(engine, listener, limits))?;
     Ok(())
@@ -382,6 +412,27 @@ fn run_import(args: ImportArgs) -> Result<()> {
     for error in &summary.rejected {
         eprintln!("  rejected {error}");
     }
+    Ok(())
+}
+
+fn run_generate(args: GenerateArgs) -> Result<()> {
+    let started = std::time::Instant::now();
+    let pool = Recombiner::from_inputs(&collect_inputs(&args.sources)?)?;
+    let summary = write_output(
+        &args.output,
+        3,
+        |e| anyhow::Error::new(e).context(format!("writing {}", args.output.display())),
+        |out| Ok(synthetic::generate(&pool, args.seed, args.records, out)?),
+    )?;
+    eprintln!(
+        "wrote {} records ({:.1} MB of NDJSON, from {} real records, seed {}) to {} in {:.1} s",
+        summary.records,
+        summary.bytes as f64 / 1e6,
+        summary.source_records,
+        args.seed,
+        args.output.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -10,10 +10,20 @@ use crate::error::{ApiError, ErrorCode};
 use crate::params;
 use crate::server::AppState;
 
-/// Runs CPU-bound engine work off the async workers.
+/// Runs CPU-bound engine work off the async workers, at most `engine_threads` at a time.
+///
+/// Waiting requests queue in arrival order (the semaphore is fair). Running more searches than
+/// cores at once only time-slices them: every search then takes several times longer, and
+/// the slowest ones set the tail latency.
 async fn blocking<T: Send + 'static>(
+    state: &AppState,
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
+    let _slot = state
+        .engine_slots
+        .acquire()
+        .await
+        .map_err(|e| ApiError::internal("engine slots", e))?;
     web::block(f)
         .await
         .map_err(|e| ApiError::internal("worker pool", e))?
@@ -53,7 +63,7 @@ async fn run_search(
     state: web::Data<AppState>,
     request: SearchRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let response = blocking(move || {
+    let response = blocking(&state.clone(), move || {
         state
             .engine
             .search(&request)
@@ -69,7 +79,7 @@ pub(crate) async fn document(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let lookup_id = id.clone();
-    let record = blocking(move || {
+    let record = blocking(&state.clone(), move || {
         state
             .engine
             .get(&lookup_id)
@@ -89,7 +99,7 @@ pub(crate) async fn document(
 }
 
 pub(crate) async fn stats(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let stats = blocking(move || {
+    let stats = blocking(&state.clone(), move || {
         state
             .engine
             .stats()

@@ -1,7 +1,7 @@
 //! Input files: discovery and decompression.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -106,5 +106,31 @@ pub fn open_input(path: &Path, read_bytes: Arc<AtomicU64>) -> io::Result<Box<dyn
         )))
     } else {
         Ok(Box::new(BufReader::with_capacity(1 << 16, file)))
+    }
+}
+
+/// Creates `path` as an NDJSON output (zstd-compressed at `zstd_level` when the name ends in
+/// `.zst`), lets `write` fill it and finishes the stream, so a failed final write is reported
+/// rather than lost in a drop. `io_error` turns this function's own I/O errors into `E`.
+pub fn write_output<T, E>(
+    path: &Path,
+    zstd_level: i32,
+    io_error: impl Fn(io::Error) -> E,
+    write: impl FnOnce(&mut dyn Write) -> Result<T, E>,
+) -> Result<T, E> {
+    let file = io::BufWriter::with_capacity(1 << 20, File::create(path).map_err(&io_error)?);
+    if path.extension().is_some_and(|e| e == "zst") {
+        let mut encoder = zstd::stream::write::Encoder::new(file, zstd_level).map_err(&io_error)?;
+        let value = write(&mut encoder)?;
+        encoder
+            .finish()
+            .and_then(|mut file| file.flush())
+            .map_err(&io_error)?;
+        Ok(value)
+    } else {
+        let mut file = file;
+        let value = write(&mut file)?;
+        file.flush().map_err(&io_error)?;
+        Ok(value)
     }
 }

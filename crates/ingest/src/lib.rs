@@ -9,8 +9,9 @@ pub mod import;
 mod input;
 mod pipeline;
 mod progress;
+pub mod synthetic;
 
 pub use error::{IngestError, LineError};
-pub use input::{collect_inputs, open_input, Input};
+pub use input::{collect_inputs, open_input, write_output, Input};
 pub use pipeline::{default_rejects_path, ingest, IngestOptions, IngestSummary, MAX_LINE_BYTES};
 pub use progress::ProgressMode;

@@ -6,6 +6,7 @@ use std::collections::BinaryHeap;
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
+use tantivy::query::Weight;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// A collected hit.
@@ -21,10 +22,18 @@ fn rank_order(a_score: Score, a_id: &str, b_score: Score, b_id: &str) -> Orderin
     b_score.total_cmp(&a_score).then_with(|| a_id.cmp(b_id))
 }
 
-/// Collects the total hit count and the best `k` hits.
+/// Collects the best `k` hits and, unless pruning, the number of hits.
+///
+/// With `prune`, segments are scored through `Weight::for_each_pruning`, so a pure disjunction
+/// of terms runs as block-max WAND, and the count is left to `Query::count` (cheap for term
+/// unions: no scores, no positions). The threshold handed back is just below the k-th best
+/// score: documents that tie with it are still seen, so ties are broken by id exactly as a
+/// full scan would. Without `prune` (phrases, intersections, filters, which WAND does not
+/// speed up) every hit is scored once and counted in the same pass.
 pub(crate) struct TopByScoreThenId {
     pub k: usize,
     pub id_field: String,
+    pub prune: bool,
 }
 
 /// Heap entry; within one segment, id ordinals sort like the ids themselves.
@@ -82,6 +91,32 @@ impl Collector for TopByScoreThenId {
         })
     }
 
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<(u64, Vec<Ranked>)> {
+        let mut top = self.for_segment(segment, reader)?;
+        let alive = reader.alive_bitset();
+        if !self.prune {
+            weight.for_each(reader, &mut |doc, score| {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    top.count += 1;
+                    top.collect(doc, score);
+                }
+            })?;
+        } else if self.k > 0 {
+            weight.for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    top.collect(doc, score);
+                }
+                top.threshold()
+            })?;
+        }
+        Ok(top.harvest())
+    }
+
     fn requires_scoring(&self) -> bool {
         true
     }
@@ -95,13 +130,46 @@ impl Collector for TopByScoreThenId {
     }
 }
 
+impl SegmentTop {
+    /// Scores strictly above this can enter the top k once the heap is full: a little below
+    /// the k-th best score, so that every raw score that quantizes to it is still collected.
+    fn threshold(&self) -> Score {
+        match self.heap.peek() {
+            Some(worst) if self.heap.len() >= self.k && worst.score > 0.0 => {
+                worst.score * (1.0 - QUANTUM)
+            }
+            _ => Score::MIN,
+        }
+    }
+}
+
+/// Relative precision kept by [`quantize`] (2^-16; scores keep about five significant digits).
+const QUANTUM: Score = 1.0 / 65536.0;
+
+/// Rounds a score to 17 significant bits. tantivy sums a document's term scores in an order
+/// that depends on the scorer (block-max WAND orders terms by their current document), so
+/// the same document can score a few ulps apart from one plan or segment layout to another;
+/// rounding turns such near-ties into ties, which the id then breaks the same way every time.
+pub(crate) fn quantize(score: Score) -> Score {
+    if !score.is_finite() {
+        return score;
+    }
+    const DROPPED_BITS: u32 = 23 - 16;
+    let bits = score.to_bits();
+    let half = 1u32 << (DROPPED_BITS - 1);
+    Score::from_bits((bits + half) & !((1u32 << DROPPED_BITS) - 1))
+}
+
 impl SegmentCollector for SegmentTop {
     type Fruit = (u64, Vec<Ranked>);
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        self.count += 1;
         if self.k == 0 {
             return;
+        }
+        let score = quantize(score);
+        if self.heap.len() >= self.k && self.heap.peek().is_some_and(|w| score < w.score) {
+            return; // skips the id lookup for most documents of a full scan
         }
         let ord = self
             .ids
@@ -160,5 +228,18 @@ mod tests {
             doc: 1,
         };
         assert!(worse > better);
+    }
+
+    #[test]
+    fn quantize_absorbs_summation_noise() {
+        // Scores one or two ulps apart (different summation orders) become equal.
+        let x: f32 = 38.308205;
+        for ulps in [-2i32, -1, 1, 2] {
+            let y = f32::from_bits(x.to_bits().wrapping_add_signed(ulps));
+            assert_eq!(quantize(x), quantize(y), "{ulps}");
+        }
+        assert!(quantize(38.17527) < quantize(38.308205));
+        assert!((quantize(7.123456) - 7.123456).abs() < 7.2 * QUANTUM);
+        assert_eq!(quantize(0.0), 0.0);
     }
 }

@@ -49,6 +49,42 @@ fn boosted(query: BoxQuery, boost: f32) -> BoxQuery {
     }
 }
 
+/// A compiled clause. A weighted disjunction of terms stays open so that enclosing
+/// disjunctions merge into one flat union of term queries, which tantivy scores with block-max
+/// WAND; nested unions would be scored exhaustively. Scores are sums either way, so flattening
+/// does not change them.
+pub(crate) enum Clause {
+    Terms(Vec<(Term, f32)>),
+    Query(BoxQuery),
+}
+
+impl Clause {
+    pub fn into_query(self) -> BoxQuery {
+        match self {
+            Clause::Query(q) => q,
+            Clause::Terms(terms) => any(terms
+                .into_iter()
+                .map(|(term, boost)| {
+                    boosted(
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                        boost,
+                    )
+                })
+                .collect())
+            .unwrap_or_else(|| Box::new(EmptyQuery)),
+        }
+    }
+
+    fn boosted(self, boost: f32) -> Clause {
+        match self {
+            Clause::Terms(terms) => {
+                Clause::Terms(terms.into_iter().map(|(t, b)| (t, b * boost)).collect())
+            }
+            Clause::Query(q) => Clause::Query(boosted(q, boost)),
+        }
+    }
+}
+
 /// A query that filters without scoring.
 pub(crate) fn filter(query: BoxQuery) -> BoxQuery {
     Box::new(ConstScoreQuery::new(query, 0.0))
@@ -56,13 +92,13 @@ pub(crate) fn filter(query: BoxQuery) -> BoxQuery {
 
 impl Compiler<'_> {
     /// Compiles `ast`; `None` when nothing in it can match anything (e.g. only stop words).
-    pub fn compile(&self, ast: &Ast) -> Result<Option<BoxQuery>, QueryError> {
+    pub fn compile(&self, ast: &Ast) -> Result<Option<Clause>, QueryError> {
         self.node(ast, false)
     }
 
-    fn node(&self, ast: &Ast, required: bool) -> Result<Option<BoxQuery>, QueryError> {
+    fn node(&self, ast: &Ast, required: bool) -> Result<Option<Clause>, QueryError> {
         match ast {
-            Ast::All => Ok(Some(Box::new(AllQuery))),
+            Ast::All => Ok(Some(Clause::Query(Box::new(AllQuery)))),
             Ast::Word {
                 field: Some(FieldRef::Raw(raw)),
                 text,
@@ -72,11 +108,15 @@ impl Compiler<'_> {
                 field: Some(FieldRef::Raw(raw)),
                 text,
                 column,
-            } => self.raw(*raw, text, *column).map(Some),
+            } => self
+                .raw(*raw, text, *column)
+                .map(|q| Some(Clause::Query(q))),
             Ast::Word { field, text, .. } => Ok(self.word(self.fields(field), text, required)),
-            Ast::Phrase { field, text, .. } => Ok(self.phrase(&self.fields(field), text)),
+            Ast::Phrase { field, text, .. } => {
+                Ok(self.phrase(&self.fields(field), text).map(Clause::Query))
+            }
             Ast::Bool(clauses) => {
-                let mut compiled = Vec::new();
+                let mut compiled: Vec<(TOccur, Clause)> = Vec::new();
                 for (occur, clause) in clauses {
                     // An excluded word is excluded as a whole concept, like a required one.
                     let required = *occur != Occur::Should;
@@ -89,16 +129,31 @@ impl Compiler<'_> {
                         compiled.push((occur, q));
                     } else if *occur == Occur::Must {
                         // A required clause that cannot match makes the group unmatchable.
-                        return Ok(Some(Box::new(EmptyQuery)));
+                        return Ok(Some(Clause::Query(Box::new(EmptyQuery))));
                     }
                 }
                 if compiled.is_empty() {
                     return Ok(None);
                 }
                 if compiled.iter().all(|(o, _)| *o == TOccur::MustNot) {
-                    compiled.push((TOccur::Must, Box::new(AllQuery)));
+                    compiled.push((TOccur::Must, Clause::Query(Box::new(AllQuery))));
                 }
-                Ok(Some(boolean(compiled)))
+                // Optional term disjunctions merge into one; a group of nothing else stays open.
+                let mut terms = Vec::new();
+                let mut others = Vec::new();
+                for (occur, clause) in compiled {
+                    match (occur, clause) {
+                        (TOccur::Should, Clause::Terms(t)) => terms.extend(t),
+                        (occur, clause) => others.push((occur, clause.into_query())),
+                    }
+                }
+                if others.is_empty() {
+                    return Ok(Some(Clause::Terms(terms)));
+                }
+                if !terms.is_empty() {
+                    others.push((TOccur::Should, Clause::Terms(terms).into_query()));
+                }
+                Ok(Some(Clause::Query(boolean(others))))
             }
         }
     }
@@ -110,47 +165,47 @@ impl Compiler<'_> {
         }
     }
 
-    fn term_over_fields(&self, fields: &[(TextField, f32)], term: &str) -> BoxQuery {
-        let queries = fields
-            .iter()
-            .map(|&(tf, boost)| {
-                let t = Term::from_field_text(self.index.fields.main(tf), term);
-                boosted(
-                    Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)),
-                    boost,
-                )
-            })
-            .collect();
-        any(queries).unwrap_or_else(|| Box::new(EmptyQuery))
+    fn term_over_fields(&self, fields: &[(TextField, f32)], term: &str) -> Clause {
+        Clause::Terms(
+            fields
+                .iter()
+                .map(|&(tf, boost)| {
+                    (
+                        Term::from_field_text(self.index.fields.main(tf), term),
+                        boost,
+                    )
+                })
+                .collect(),
+        )
     }
 
     /// A bare word. Its terms rank the document; when the word is required (or excluded) the
     /// document must contain all its maximal terms (those not part of a longer term of the
     /// same word) or the word verbatim, so `+稀土永磁材料` does not accept a mere `材料`.
-    fn word(&self, fields: Vec<(TextField, f32)>, text: &str, required: bool) -> Option<BoxQuery> {
+    fn word(&self, fields: Vec<(TextField, f32)>, text: &str, required: bool) -> Option<Clause> {
         let tokens = self.index.analyzer.analyze(text);
         let mut terms: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
         terms.sort_unstable();
         terms.dedup();
+        if terms.is_empty() {
+            return None;
+        }
         let whole = maximal(&tokens);
-        let ranking = any(terms
-            .iter()
-            .map(|t| {
-                let q = self.term_over_fields(&fields, t);
-                if whole.contains(t) {
-                    q
-                } else {
-                    boosted(q, PART_WEIGHT)
-                }
-            })
-            .collect())?;
+        let mut ranking = Vec::new();
+        for t in &terms {
+            let weight = if whole.contains(t) { 1.0 } else { PART_WEIGHT };
+            if let Clause::Terms(field_terms) = self.term_over_fields(&fields, t).boosted(weight) {
+                ranking.extend(field_terms);
+            }
+        }
+        let ranking = Clause::Terms(ranking);
         if !required || terms.len() == 1 {
             return Some(ranking);
         }
         let all_maximal = boolean(
             whole
                 .into_iter()
-                .map(|t| (TOccur::Must, self.term_over_fields(&fields, t)))
+                .map(|t| (TOccur::Must, self.term_over_fields(&fields, t).into_query()))
                 .collect(),
         );
         let requirement = match self.phrase(&fields, text) {
@@ -159,10 +214,10 @@ impl Compiler<'_> {
             }
             None => all_maximal,
         };
-        Some(boolean(vec![
+        Some(Clause::Query(boolean(vec![
             (TOccur::Must, filter(requirement)),
-            (TOccur::Should, ranking),
-        ]))
+            (TOccur::Should, ranking.into_query()),
+        ])))
     }
 
     /// A quoted phrase on the exact twins of `fields`.

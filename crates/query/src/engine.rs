@@ -13,7 +13,7 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DateTime, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::collector::TopByScoreThenId;
-use crate::compile::{filter, Compiler};
+use crate::compile::{filter, Clause, Compiler};
 use crate::error::SearchError;
 use crate::highlight::Highlighter;
 use crate::parser::{parse, DefaultOperator};
@@ -245,24 +245,34 @@ impl SearchEngine {
             index: &self.index,
             boosts: &self.config.boosts,
         };
-        let user_query: Box<dyn Query> = compiler
-            .compile(&ast)?
+        let compiled = compiler.compile(&ast)?;
+        let filters = self.filters(request);
+        // Block-max WAND pays off for an unfiltered disjunction of terms only.
+        let prune = filters.is_empty() && matches!(compiled, Some(Clause::Terms(_)));
+        let user_query: Box<dyn Query> = compiled
+            .map(Clause::into_query)
             .unwrap_or_else(|| Box::new(EmptyQuery));
-        let mut clauses: Vec<(TOccur, Box<dyn Query>)> = vec![(TOccur::Must, user_query)];
-        clauses.extend(
-            self.filters(request)
-                .into_iter()
-                .map(|f| (TOccur::Must, filter(f))),
-        );
-        let query = BooleanQuery::new(clauses);
+        // Unwrapped when unfiltered, so a pure disjunction of terms reaches the collector as
+        // such and is scored with block-max WAND.
+        let query: Box<dyn Query> = if filters.is_empty() {
+            user_query
+        } else {
+            let mut clauses: Vec<(TOccur, Box<dyn Query>)> = vec![(TOccur::Must, user_query)];
+            clauses.extend(filters.into_iter().map(|f| (TOccur::Must, filter(f))));
+            Box::new(BooleanQuery::new(clauses))
+        };
 
         let searcher = self.reader.searcher();
         let fields = &self.index.fields;
         let collector = TopByScoreThenId {
             k: request.offset + request.limit,
             id_field: fields.schema.get_field_name(fields.id).to_string(),
+            prune,
         };
-        let (total, ranked) = searcher.search(&query, &collector)?;
+        let (mut total, ranked) = searcher.search(&query, &collector)?;
+        if prune {
+            total = query.count(&searcher)? as u64;
+        }
         let title_hl = Highlighter::for_field(
             &self.index.analyzer,
             &ast,

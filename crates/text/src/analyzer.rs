@@ -243,13 +243,34 @@ impl Analyzer {
     }
 
     /// Stems purely alphabetic ASCII words; anything with digits or other scripts is kept.
+    /// Stems are memoised per thread: word frequencies are Zipfian, and the Snowball stemmer
+    /// was the largest cost of English analysis.
     fn stem(&self, word: String) -> String {
-        if word.len() > 2 && word.bytes().all(|b| b.is_ascii_lowercase()) {
-            self.stemmer.stem(&word).into_owned()
-        } else {
-            word
+        if word.len() <= 2 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+            return word;
         }
+        STEMS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(stem) = cache.get(&word) {
+                return stem.clone();
+            }
+            let stem = self.stemmer.stem(&word).into_owned();
+            if cache.len() >= STEM_CACHE_WORDS {
+                cache.clear();
+            }
+            cache.insert(word, stem.clone());
+            stem
+        })
     }
+}
+
+/// Words whose stems one thread remembers (the cache starts over when full).
+const STEM_CACHE_WORDS: usize = 200_000;
+
+thread_local! {
+    // Every analyzer stems with the same Snowball English stemmer, so one cache per thread.
+    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 fn exact_tokens(norm: &Normalized, runs: &[Run]) -> Vec<Token> {

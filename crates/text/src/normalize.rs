@@ -134,10 +134,51 @@ fn push(out: &mut Normalized, c: char, orig_start: usize, orig_end: usize) {
     out.text.push(c);
 }
 
+/// First and last code point of the table in [`may_convert`] (CJK Extension A to the end of the
+/// Unified Ideographs block).
+const TABLE_FIRST: u32 = 0x3400;
+const TABLE_LAST: u32 = 0x9FFF;
+
+/// Whether t2s may change `c`: a bit per ideograph in the table's range, set when converting
+/// the character alone changes it (built once, ~27k conversions); characters outside the
+/// range are assumed convertible. OpenCC's phrase table only rewrites phrases that contain a
+/// traditional character, so text without one is left as it is.
+fn may_convert(c: char) -> bool {
+    static TABLE: OnceLock<Vec<u64>> = OnceLock::new();
+    let code = c as u32;
+    if code < 0x2E80 {
+        return false; // below the CJK radicals: nothing for t2s
+    }
+    if !(TABLE_FIRST..=TABLE_LAST).contains(&code) {
+        return true;
+    }
+    let table = TABLE.get_or_init(|| {
+        let mut bits = vec![0u64; ((TABLE_LAST - TABLE_FIRST) / 64 + 1) as usize];
+        let mut buf = [0u8; 4];
+        for code in TABLE_FIRST..=TABLE_LAST {
+            if let Some(c) = char::from_u32(code) {
+                let alone: &str = c.encode_utf8(&mut buf);
+                if t2s().convert(alone) != alone {
+                    let i = (code - TABLE_FIRST) as usize;
+                    bits[i / 64] |= 1 << (i % 64);
+                }
+            }
+        }
+        bits
+    });
+    let i = (code - TABLE_FIRST) as usize;
+    table[i / 64] & (1 << (i % 64)) != 0
+}
+
 /// Converts traditional characters to simplified ones in place. OpenCC works on phrases; when a
 /// phrase conversion changes the number of characters (rare), fall back to converting each Han
 /// character alone so the offset map stays exact.
 fn to_simplified(norm: &mut Normalized) {
+    // Most Chinese text is simplified already; skip OpenCC's phrase matching unless some
+    // character is one that t2s converts.
+    if !norm.text.chars().any(may_convert) {
+        return;
+    }
     let converted = t2s().convert(&norm.text);
     if converted == norm.text {
         return;
@@ -181,6 +222,13 @@ mod tests {
             "稀土永磁材料的制备与应用"
         );
         assert_eq!(normalize("電池").text, "电池");
+    }
+
+    #[test]
+    fn simplified_text_is_left_alone_and_traditional_detected() {
+        assert!(!"稀土永磁材料的制备与应用".chars().any(may_convert));
+        assert!(may_convert('製') && may_convert('電') && may_convert('與'));
+        assert!(!may_convert('a') && !may_convert('电'));
     }
 
     #[test]

@@ -10,13 +10,12 @@ mod patentsview;
 mod uspto;
 mod util;
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use chaxin_index::Record;
 
 use crate::error::{IngestError, LineError};
+use crate::input::write_output;
 
 /// A source format `chaxin import` understands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,29 +142,20 @@ pub fn import_to_ndjson(
         path: output.to_path_buf(),
         source,
     };
-    let file = File::create(output).map_err(io)?;
-    let mut writer: Box<dyn Write> = if output.extension().is_some_and(|e| e == "zst") {
-        Box::new(
-            zstd::stream::write::Encoder::new(file, 19)
-                .map_err(io)?
-                .auto_finish(),
-        )
-    } else {
-        Box::new(BufWriter::new(file))
-    };
-    let mut summary = ImportSummary::default();
-    for path in files {
-        for item in import_file(format, &path)? {
-            match item {
-                Ok(record) => {
-                    let line = serde_json::to_string(&record).map_err(|e| io(e.into()))?;
-                    writeln!(writer, "{line}").map_err(io)?;
-                    summary.records += 1;
+    write_output(output, 19, io, |writer| {
+        let mut summary = ImportSummary::default();
+        for path in files {
+            for item in import_file(format, &path)? {
+                match item {
+                    Ok(record) => {
+                        let line = serde_json::to_string(&record).map_err(|e| io(e.into()))?;
+                        writeln!(writer, "{line}").map_err(io)?;
+                        summary.records += 1;
+                    }
+                    Err(err) => summary.rejected.push(err),
                 }
-                Err(err) => summary.rejected.push(err),
             }
         }
-    }
-    writer.flush().map_err(io)?;
-    Ok(summary)
+        Ok(summary)
+    })
 }

@@ -1,0 +1,172 @@
+//! Figures on a large (synthetic) corpus; see `scripts/bench-1m.sh`, which runs every step.
+//!
+//! ```text
+//! cargo bench --bench large -- index-chaxin   CORPUS INDEX_DIR THREADS
+//! cargo bench --bench large -- index-baseline CORPUS INDEX_DIR THREADS   (default tokenizer)
+//! cargo bench --bench large -- index-jieba    CORPUS INDEX_DIR THREADS   (bare jieba tokenizer)
+//! cargo bench --bench large -- queries        INDEX_DIR [ROUNDS]
+//! ```
+//! Indexing prints docs/s and MB/s of NDJSON (uncompressed). `queries` runs the fixed mix in
+//! `benches/query-mix.json` (Chinese, English, phrase, boolean and filtered queries: top 10 with
+//! snippets, as the API answers them), one warm-up round then ROUNDS rounds (default 25), and
+//! prints p50/p95/p99 per class and overall.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chaxin_index::ChaxinIndex;
+use chaxin_ingest::{collect_inputs, ingest, IngestOptions};
+use chaxin_query::{SearchConfig, SearchEngine, SearchRequest};
+use chaxin_text::AnalyzerSettings;
+
+#[path = "support/baseline.rs"]
+mod baseline;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const MEMORY: usize = 512 << 20;
+
+fn ndjson_bytes(corpus: &Path) -> u64 {
+    baseline::read_lines(corpus)
+        .map(|l| l.len() as u64 + 1)
+        .sum()
+}
+
+fn report(name: &str, threads: usize, docs: u64, bytes: u64, elapsed: Duration) {
+    let secs = elapsed.as_secs_f64();
+    println!(
+        "{name}: threads {threads}: {docs} docs in {secs:.1} s: {:.0} docs/s, {:.1} MB/s",
+        docs as f64 / secs,
+        bytes as f64 / 1e6 / secs
+    );
+}
+
+fn index_chaxin(corpus: &Path, dir: &Path, threads: usize) {
+    let bytes = ndjson_bytes(corpus);
+    let _ = std::fs::remove_dir_all(dir);
+    let started = Instant::now();
+    let index = ChaxinIndex::create(dir, AnalyzerSettings::default()).unwrap();
+    let options = IngestOptions {
+        writer_threads: threads,
+        writer_memory: MEMORY,
+        ..IngestOptions::default()
+    };
+    let inputs = collect_inputs(&[corpus.to_path_buf()]).unwrap();
+    let summary = ingest(&index, &inputs, &options).unwrap();
+    report("chaxin", threads, summary.indexed, bytes, started.elapsed());
+}
+
+fn index_baseline(corpus: &Path, dir: &Path, threads: usize, which: baseline::Baseline) {
+    let bytes = ndjson_bytes(corpus);
+    let started = Instant::now();
+    let docs = baseline::baseline_index(baseline::read_lines(corpus), dir, threads, MEMORY, which);
+    let name = match which {
+        baseline::Baseline::DefaultTokenizer => "tantivy default tokenizer",
+        baseline::Baseline::Jieba => "tantivy + bare jieba tokenizer",
+    };
+    report(name, threads, docs, bytes, started.elapsed());
+}
+
+#[derive(serde::Deserialize)]
+struct MixEntry {
+    class: String,
+    request: SearchRequest,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize - 1;
+    sorted[rank.min(sorted.len() - 1)].as_secs_f64() * 1e3
+}
+
+fn queries(dir: &Path, rounds: usize) {
+    let mix_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/query-mix.json");
+    let mix: Vec<MixEntry> =
+        serde_json::from_str(&std::fs::read_to_string(mix_path).unwrap()).unwrap();
+    let started = Instant::now();
+    let engine =
+        SearchEngine::new(ChaxinIndex::open(dir).unwrap(), SearchConfig::default()).unwrap();
+    println!(
+        "opened {} docs in {:.2} s",
+        engine.num_docs(),
+        started.elapsed().as_secs_f64()
+    );
+    let mut by_class: Vec<(String, Vec<Duration>)> = Vec::new();
+    let mut all = Vec::new();
+    for round in 0..=rounds {
+        for entry in &mix {
+            let started = Instant::now();
+            let response = engine.search(&entry.request).unwrap();
+            let elapsed = started.elapsed();
+            if round == 0 {
+                println!(
+                    "  {:>8} {:>7} hits  {:7.1} ms (cold)  {}",
+                    entry.class,
+                    response.total,
+                    elapsed.as_secs_f64() * 1e3,
+                    entry.request.q
+                );
+                continue;
+            }
+            all.push(elapsed);
+            match by_class.iter_mut().find(|(c, _)| *c == entry.class) {
+                Some((_, v)) => v.push(elapsed),
+                None => by_class.push((entry.class.clone(), vec![elapsed])),
+            }
+        }
+    }
+    println!("| queries | n | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|");
+    by_class.push(("all".into(), all));
+    for (class, mut times) in by_class {
+        times.sort();
+        println!(
+            "| {class} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            times.len(),
+            percentile(&times, 50.0),
+            percentile(&times, 95.0),
+            percentile(&times, 99.0),
+            times.last().unwrap().as_secs_f64() * 1e3
+        );
+    }
+}
+
+fn main() {
+    // cargo bench passes `--bench`; everything else is ours.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    let arg = |i: usize| -> &str {
+        args.get(i).map(String::as_str).unwrap_or_else(|| {
+            eprintln!("usage: see benches/large.rs");
+            std::process::exit(2)
+        })
+    };
+    match arg(0) {
+        "index-chaxin" => index_chaxin(
+            Path::new(arg(1)),
+            &PathBuf::from(arg(2)),
+            arg(3).parse().unwrap(),
+        ),
+        "index-baseline" => index_baseline(
+            Path::new(arg(1)),
+            &PathBuf::from(arg(2)),
+            arg(3).parse().unwrap(),
+            baseline::Baseline::DefaultTokenizer,
+        ),
+        "index-jieba" => index_baseline(
+            Path::new(arg(1)),
+            &PathBuf::from(arg(2)),
+            arg(3).parse().unwrap(),
+            baseline::Baseline::Jieba,
+        ),
+        "queries" => queries(
+            Path::new(arg(1)),
+            args.get(2).map_or(25, |r| r.parse().unwrap()),
+        ),
+        other => {
+            eprintln!("unknown step `{other}`; see benches/large.rs");
+            std::process::exit(2)
+        }
+    }
+}
