@@ -5,6 +5,7 @@
 //! cargo bench --bench large -- index-baseline CORPUS INDEX_DIR THREADS   (default tokenizer)
 //! cargo bench --bench large -- index-jieba    CORPUS INDEX_DIR THREADS   (bare jieba tokenizer)
 //! cargo bench --bench large -- queries        INDEX_DIR [ROUNDS]
+//! cargo bench --bench large -- tokens         CORPUS [RECORDS]   (tokens per stream and language)
 //! ```
 //! Indexing prints docs/s and MB/s of NDJSON (uncompressed). `queries` runs the fixed mix in
 //! `benches/query-mix.json` (Chinese, English, phrase, boolean and filtered queries: top 10 with
@@ -130,6 +131,28 @@ fn queries(dir: &Path, rounds: usize) {
     }
 }
 
+/// Tokens per stream and language over the titles and abstracts of the first `n` records:
+/// what the postings writer has to handle.
+fn tokens(corpus: &Path, n: usize) {
+    let analyzer = chaxin_text::Analyzer::default_settings();
+    let mut counts = std::collections::BTreeMap::<String, [u64; 3]>::new();
+    for line in baseline::read_lines(corpus).take(n) {
+        let record: chaxin_index::Record = serde_json::from_str(&line).unwrap();
+        let entry = counts.entry(record.lang().to_string()).or_default();
+        let texts = record.title.iter().chain(record.abstract_text.iter());
+        for text in texts.flat_map(|t| t.texts()) {
+            let (main, exact) = analyzer.analyze_both(text);
+            entry[0] += text.len() as u64;
+            entry[1] += main.len() as u64;
+            entry[2] += exact.len() as u64;
+        }
+    }
+    println!("| lang | text MB | main tokens | exact tokens |\n|---|---|---|---|");
+    for (lang, [bytes, main, exact]) in counts {
+        println!("| {lang} | {:.1} | {main} | {exact} |", bytes as f64 / 1e6);
+    }
+}
+
 fn main() {
     // cargo bench passes `--bench`; everything else is ours.
     let args: Vec<String> = std::env::args()
@@ -163,6 +186,10 @@ fn main() {
         "queries" => queries(
             Path::new(arg(1)),
             args.get(2).map_or(25, |r| r.parse().unwrap()),
+        ),
+        "tokens" => tokens(
+            Path::new(arg(1)),
+            args.get(2).map_or(20_000, |n| n.parse().unwrap()),
         ),
         other => {
             eprintln!("unknown step `{other}`; see benches/large.rs");

@@ -8,10 +8,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chaxin_index::Record;
+use chaxin_text::VecTokenStream;
 use tantivy::schema::{
     IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
-use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{Token, Tokenizer};
 use tantivy::{doc, Index, TantivyDocument};
 
 /// Which tokenizer the baseline's text fields use.
@@ -26,27 +27,9 @@ pub enum Baseline {
 #[derive(Clone)]
 struct JiebaTokenizer(Arc<jieba_rs::Jieba>);
 
-struct JiebaStream {
-    tokens: Vec<Token>,
-    next: usize,
-}
-
-impl TokenStream for JiebaStream {
-    fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
-    }
-    fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
-    }
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
-    }
-}
-
 impl Tokenizer for JiebaTokenizer {
-    type TokenStream<'a> = JiebaStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> JiebaStream {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
         let mut byte_of_char = text.char_indices().map(|(b, _)| b).collect::<Vec<_>>();
         byte_of_char.push(text.len());
         let tokens = self
@@ -62,7 +45,7 @@ impl Tokenizer for JiebaTokenizer {
                 position_length: 1,
             })
             .collect();
-        JiebaStream { tokens, next: 0 }
+        VecTokenStream::new(tokens)
     }
 }
 

@@ -186,22 +186,26 @@ impl SegmentCollector for SegmentTop {
     }
 
     fn harvest(self) -> (u64, Vec<Ranked>) {
-        let mut buf = String::new();
-        let hits = self
-            .heap
-            .into_vec()
+        // Ids are looked up in ordinal order, so each block of the id dictionary is
+        // decompressed once rather than once per hit.
+        let mut entries = self.heap.into_vec();
+        entries.sort_unstable_by_key(|e| e.ord);
+        let known = entries.partition_point(|e| e.ord != u64::MAX);
+        let mut ids: Vec<String> = Vec::with_capacity(entries.len());
+        if let Some(column) = &self.ids {
+            let ords: Vec<u64> = entries[..known].iter().map(|e| e.ord).collect();
+            // An io error here means a corrupt column; the ids then sort as empty.
+            let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+                ids.push(String::from_utf8_lossy(bytes).into_owned())
+            });
+        }
+        let hits = entries
             .into_iter()
-            .map(|e| {
-                buf.clear();
-                if let Some(ids) = &self.ids {
-                    // An io error here means a corrupt column; the id then sorts as empty.
-                    let _ = ids.ord_to_str(e.ord, &mut buf);
-                }
-                Ranked {
-                    score: e.score,
-                    id: buf.clone(),
-                    address: DocAddress::new(self.segment, e.doc),
-                }
+            .enumerate()
+            .map(|(i, e)| Ranked {
+                score: e.score,
+                id: ids.get(i).cloned().unwrap_or_default(),
+                address: DocAddress::new(self.segment, e.doc),
             })
             .collect();
         (self.count, hits)

@@ -26,4 +26,6 @@ pub use analyzer::{Analyzer, PhraseTerms, Token};
 pub use normalize::{normalize, Normalized};
 pub use script::{is_han, is_word_char};
 pub use settings::{AnalyzerSettings, SettingsError, ANALYZER_VERSION};
-pub use tokenizer::{register_tokenizers, ChaxinTokenizer, EXACT_TOKENIZER, MAIN_TOKENIZER};
+pub use tokenizer::{
+    register_tokenizers, ChaxinTokenizer, VecTokenStream, EXACT_TOKENIZER, MAIN_TOKENIZER,
+};

@@ -30,6 +30,13 @@ pub struct VecTokenStream {
     next: usize,
 }
 
+impl VecTokenStream {
+    /// A stream over `tokens`, in order.
+    pub fn new(tokens: Vec<Token>) -> Self {
+        Self { tokens, next: 0 }
+    }
+}
+
 impl TokenStream for VecTokenStream {
     fn advance(&mut self) -> bool {
         self.next += 1;
@@ -54,7 +61,7 @@ impl Tokenizer for ChaxinTokenizer {
         } else {
             self.analyzer.analyze(text)
         };
-        VecTokenStream { tokens, next: 0 }
+        VecTokenStream::new(tokens)
     }
 }
 
