@@ -1,7 +1,10 @@
 //! Record → tantivy document.
 
+use std::sync::Mutex;
+
 use chaxin_text::Analyzer;
-use tantivy::schema::{Document, Field, OwnedValue};
+use tantivy::schema::document::{ReferenceValue, ReferenceValueLeaf, Value};
+use tantivy::schema::{Document, Field};
 use tantivy::tokenizer::PreTokenizedString;
 use tantivy::DateTime;
 
@@ -12,48 +15,92 @@ use crate::schema::{Fields, TextField};
 /// A document ready for tantivy's writer, with its text already analysed.
 ///
 /// `TantivyDocument` stores pre-tokenized text by serialising it to JSON and parsing it back
-/// when the writer reads it, which cost more than the analysis itself; this type hands the
-/// tokens to the writer as they are.
-#[derive(Debug, Clone, Default)]
+/// when the writer reads it, which cost more than the analysis itself, and tantivy's own
+/// `&OwnedValue` hands pre-tokenized text over as a deep copy of every token. This type hands
+/// the tokens to the writer once, without copying them.
+///
+/// Invariant: a document is indexed once, and the analysed values are read once: tantivy's
+/// writer reads an indexed text value once (the doc store reads stored fields only, the
+/// fast-field writer skips fields that are not fast, and analysed fields are neither). A
+/// second read of an analysed value sees no tokens.
+#[derive(Debug, Default)]
 pub struct IndexDocument {
-    values: Vec<(Field, OwnedValue)>,
+    values: Vec<(Field, IndexValue)>,
+}
+
+/// One value of an [`IndexDocument`].
+#[derive(Debug)]
+pub enum IndexValue {
+    Str(String),
+    Date(DateTime),
+    Bytes(Vec<u8>),
+    /// Analysed text, moved out on first read (see [`IndexDocument`]).
+    Tokens(Mutex<Option<Box<PreTokenizedString>>>),
+}
+
+impl<'a> Value<'a> for &'a IndexValue {
+    type ArrayIter = std::iter::Empty<Self>;
+    type ObjectIter = std::iter::Empty<(&'a str, Self)>;
+
+    fn as_value(&self) -> ReferenceValue<'a, Self> {
+        match *self {
+            IndexValue::Str(text) => ReferenceValueLeaf::Str(text).into(),
+            IndexValue::Date(date) => ReferenceValueLeaf::Date(*date).into(),
+            IndexValue::Bytes(bytes) => ReferenceValueLeaf::Bytes(bytes).into(),
+            IndexValue::Tokens(tokens) => {
+                // A poisoned lock means a panic elsewhere in this document's indexing; the
+                // value then indexes as empty rather than panicking again.
+                let taken = tokens.lock().ok().and_then(|mut slot| slot.take());
+                ReferenceValueLeaf::PreTokStr(taken.unwrap_or_else(|| {
+                    Box::new(PreTokenizedString {
+                        text: String::new(),
+                        tokens: Vec::new(),
+                    })
+                }))
+                .into()
+            }
+        }
+    }
 }
 
 impl IndexDocument {
     fn add_text(&mut self, field: Field, text: impl Into<String>) {
-        self.values.push((field, OwnedValue::Str(text.into())));
+        self.values.push((field, IndexValue::Str(text.into())));
     }
 
     fn add_date(&mut self, field: Field, date: DateTime) {
-        self.values.push((field, OwnedValue::Date(date)));
+        self.values.push((field, IndexValue::Date(date)));
     }
 
     fn add_bytes(&mut self, field: Field, bytes: Vec<u8>) {
-        self.values.push((field, OwnedValue::Bytes(bytes)));
+        self.values.push((field, IndexValue::Bytes(bytes)));
     }
 
     fn add_pre_tokenized_text(&mut self, field: Field, tokens: PreTokenizedString) {
-        self.values.push((field, OwnedValue::PreTokStr(tokens)));
+        self.values.push((
+            field,
+            IndexValue::Tokens(Mutex::new(Some(Box::new(tokens)))),
+        ));
     }
 }
 
-type FieldValue = (Field, OwnedValue);
+type FieldValue = (Field, IndexValue);
 
-fn field_and_value(entry: &FieldValue) -> (Field, &OwnedValue) {
+fn field_and_value(entry: &FieldValue) -> (Field, &IndexValue) {
     (entry.0, &entry.1)
 }
 
 impl Document for IndexDocument {
-    type Value<'a> = &'a OwnedValue;
+    type Value<'a> = &'a IndexValue;
     type FieldsValuesIter<'a> = std::iter::Map<
         std::slice::Iter<'a, FieldValue>,
-        fn(&'a FieldValue) -> (Field, &'a OwnedValue),
+        fn(&'a FieldValue) -> (Field, &'a IndexValue),
     >;
 
     fn iter_fields_and_values(&self) -> Self::FieldsValuesIter<'_> {
         self.values
             .iter()
-            .map(field_and_value as fn(&FieldValue) -> (Field, &OwnedValue))
+            .map(field_and_value as fn(&FieldValue) -> (Field, &IndexValue))
     }
 }
 
@@ -220,6 +267,25 @@ pub fn classification_terms(code: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn analysed_values_are_handed_over_once() {
+        let mut doc = IndexDocument::default();
+        let tokens = chaxin_text::Analyzer::default_settings().analyze("稀土永磁材料");
+        let count = tokens.len();
+        doc.add_pre_tokenized_text(
+            Field::from_field_id(0),
+            PreTokenizedString {
+                text: String::new(),
+                tokens,
+            },
+        );
+        let (_, value) = doc.iter_fields_and_values().next().unwrap();
+        let first = value.as_value().into_pre_tokenized_text();
+        assert_eq!(first.unwrap().tokens.len(), count);
+        let again = value.as_value().into_pre_tokenized_text();
+        assert!(again.unwrap().tokens.is_empty());
+    }
 
     #[test]
     fn numbers_have_the_forms_users_type() {

@@ -12,7 +12,7 @@ mod record;
 mod schema;
 
 pub use date::PartialDate;
-pub use document::{classification_terms, number_variants, to_document, IndexDocument};
+pub use document::{classification_terms, number_variants, to_document, IndexDocument, IndexValue};
 pub use error::{IndexError, RecordError};
 pub use index::{find_live_doc, ChaxinIndex, IndexMeta, META_FILE};
 pub use record::{Kind, Localized, Record};

@@ -380,6 +380,10 @@ fn runs(norm: &Normalized) -> Vec<Run> {
 /// a possessive `'s`.
 fn parts(norm: &Normalized, start: usize, end: usize) -> Vec<Part<'_>> {
     let text = slice(norm, start, end);
+    if !text.contains(is_connector) {
+        // Most words: one part, and no need to look at characters one by one.
+        return vec![Part { text, start, end }];
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut parts = Vec::new();
     let mut part_start = 0;

@@ -140,14 +140,15 @@ const TABLE_FIRST: u32 = 0x3400;
 const TABLE_LAST: u32 = 0x9FFF;
 
 /// Whether t2s may change `c`: a bit per ideograph in the table's range, set when converting
-/// the character alone changes it (built once, ~27k conversions); characters outside the
-/// range are assumed convertible. OpenCC's phrase table only rewrites phrases that contain a
-/// traditional character, so text without one is left as it is.
+/// the character alone changes it (built once, ~27k conversions); ideographs outside the
+/// range are assumed convertible, everything else is not. OpenCC's phrase table only rewrites
+/// phrases that contain a traditional character, so text without one is left as it is (a test
+/// checks this on every text of the fixture corpus).
 fn may_convert(c: char) -> bool {
     static TABLE: OnceLock<Vec<u64>> = OnceLock::new();
     let code = c as u32;
-    if code < 0x2E80 {
-        return false; // below the CJK radicals: nothing for t2s
+    if !is_han(c) {
+        return false; // t2s maps ideographs only (not punctuation such as `。`)
     }
     if !(TABLE_FIRST..=TABLE_LAST).contains(&code) {
         return true;
@@ -228,7 +229,31 @@ mod tests {
     fn simplified_text_is_left_alone_and_traditional_detected() {
         assert!(!"稀土永磁材料的制备与应用".chars().any(may_convert));
         assert!(may_convert('製') && may_convert('電') && may_convert('與'));
-        assert!(!may_convert('a') && !may_convert('电'));
+        assert!(!may_convert('a') && !may_convert('电') && !may_convert('。'));
+        assert!(
+            !"采用修正的Rodrigues参数(MRP),建立了数学模型；仿真结果表明。"
+                .chars()
+                .any(may_convert)
+        );
+    }
+
+    #[test]
+    fn skipping_opencc_never_changes_the_result() {
+        let corpus = include_str!("../../../tests/fixtures/corpus.ndjson");
+        let mut skipped = 0;
+        for line in corpus.lines() {
+            let record: serde_json::Value = serde_json::from_str(line).unwrap();
+            for key in ["title", "abstract"] {
+                let Some(text) = record[key].as_str() else {
+                    continue;
+                };
+                if !text.chars().any(may_convert) {
+                    skipped += 1;
+                    assert_eq!(t2s().convert(text), text);
+                }
+            }
+        }
+        assert!(skipped > 40, "{skipped}");
     }
 
     #[test]
