@@ -324,10 +324,8 @@ fn run_serve(args: ServeArgs) -> Result<()> {
     let defaults = chaxin_api::ApiLimits::default();
     let limits = chaxin_api::ApiLimits {
         max_body_bytes: args.max_body_kb.max(1) * 1024,
-        engine_threads: args
-            .engine_threads
-            .unwrap_or(defaults.engine_threads)
-            .max(1),
+        // `serve` admits at least one search whatever is given.
+        engine_threads: args.engine_threads.unwrap_or(defaults.engine_threads),
     };
     actix_web::rt::System::new().block_on(chaxin_api::serve(engine, listener, limits))?;
     Ok(())

@@ -2,7 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chaxin_query::SearchRequest;
+use chaxin_query::{SearchEngine, SearchRequest};
 use futures_util::StreamExt;
 use serde_json::json;
 
@@ -17,14 +17,15 @@ use crate::server::AppState;
 /// the slowest ones set the tail latency.
 async fn blocking<T: Send + 'static>(
     state: &AppState,
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+    f: impl FnOnce(&SearchEngine) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let _slot = state
         .engine_slots
         .acquire()
         .await
         .map_err(|e| ApiError::internal("engine slots", e))?;
-    web::block(f)
+    let engine = state.engine.clone();
+    web::block(move || f(&engine))
         .await
         .map_err(|e| ApiError::internal("worker pool", e))?
 }
@@ -63,9 +64,8 @@ async fn run_search(
     state: web::Data<AppState>,
     request: SearchRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let response = blocking(&state.clone(), move || {
-        state
-            .engine
+    let response = blocking(&state, move |engine| {
+        engine
             .search(&request)
             .map_err(|e| ApiError::from_search(e, &request.q))
     })
@@ -79,9 +79,8 @@ pub(crate) async fn document(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let lookup_id = id.clone();
-    let record = blocking(&state.clone(), move || {
-        state
-            .engine
+    let record = blocking(&state, move |engine| {
+        engine
             .get(&lookup_id)
             .map_err(|e| ApiError::internal("document lookup", e))
     })
@@ -99,11 +98,8 @@ pub(crate) async fn document(
 }
 
 pub(crate) async fn stats(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let stats = blocking(&state.clone(), move || {
-        state
-            .engine
-            .stats()
-            .map_err(|e| ApiError::internal("stats", e))
+    let stats = blocking(&state, move |engine| {
+        engine.stats().map_err(|e| ApiError::internal("stats", e))
     })
     .await?;
     Ok(HttpResponse::Ok().json(stats))

@@ -74,15 +74,6 @@ impl Clause {
             .unwrap_or_else(|| Box::new(EmptyQuery)),
         }
     }
-
-    fn boosted(self, boost: f32) -> Clause {
-        match self {
-            Clause::Terms(terms) => {
-                Clause::Terms(terms.into_iter().map(|(t, b)| (t, b * boost)).collect())
-            }
-            Clause::Query(q) => Clause::Query(boosted(q, boost)),
-        }
-    }
 }
 
 /// A query that filters without scoring.
@@ -165,18 +156,22 @@ impl Compiler<'_> {
         }
     }
 
-    fn term_over_fields(&self, fields: &[(TextField, f32)], term: &str) -> Clause {
-        Clause::Terms(
-            fields
-                .iter()
-                .map(|&(tf, boost)| {
-                    (
-                        Term::from_field_text(self.index.fields.main(tf), term),
-                        boost,
-                    )
-                })
-                .collect(),
-        )
+    /// `term` in the main twin of each of `fields`, weighted by the field's boost × `weight`.
+    fn term_over_fields(
+        &self,
+        fields: &[(TextField, f32)],
+        term: &str,
+        weight: f32,
+    ) -> Vec<(Term, f32)> {
+        fields
+            .iter()
+            .map(|&(tf, boost)| {
+                (
+                    Term::from_field_text(self.index.fields.main(tf), term),
+                    boost * weight,
+                )
+            })
+            .collect()
     }
 
     /// A bare word. Its terms rank the document; when the word is required (or excluded) the
@@ -191,21 +186,25 @@ impl Compiler<'_> {
             return None;
         }
         let whole = maximal(&tokens);
-        let mut ranking = Vec::new();
-        for t in &terms {
-            let weight = if whole.contains(t) { 1.0 } else { PART_WEIGHT };
-            if let Clause::Terms(field_terms) = self.term_over_fields(&fields, t).boosted(weight) {
-                ranking.extend(field_terms);
-            }
-        }
-        let ranking = Clause::Terms(ranking);
+        let ranking = Clause::Terms(
+            terms
+                .iter()
+                .flat_map(|t| {
+                    let weight = if whole.contains(t) { 1.0 } else { PART_WEIGHT };
+                    self.term_over_fields(&fields, t, weight)
+                })
+                .collect(),
+        );
         if !required || terms.len() == 1 {
             return Some(ranking);
         }
         let all_maximal = boolean(
             whole
                 .into_iter()
-                .map(|t| (TOccur::Must, self.term_over_fields(&fields, t).into_query()))
+                .map(|t| {
+                    let all_fields = Clause::Terms(self.term_over_fields(&fields, t, 1.0));
+                    (TOccur::Must, all_fields.into_query())
+                })
                 .collect(),
         );
         let requirement = match self.phrase(&fields, text) {

@@ -213,7 +213,7 @@ pub fn plain_text_query(text: &str) -> String {
     let cleaned: String = text
         .chars()
         .map(|c| {
-            if is_quote(c) || is_quote(c) || is_open_paren(c) || is_close_paren(c) || c == ':' {
+            if is_quote(c) || is_open_paren(c) || is_close_paren(c) || c == ':' {
                 ' '
             } else {
                 c
