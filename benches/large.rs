@@ -5,19 +5,21 @@
 //! cargo bench --bench large -- index-baseline CORPUS INDEX_DIR THREADS   (default tokenizer)
 //! cargo bench --bench large -- index-jieba    CORPUS INDEX_DIR THREADS   (bare jieba tokenizer)
 //! cargo bench --bench large -- queries        INDEX_DIR [ROUNDS]
+//! cargo bench --bench large -- novelty        INDEX_DIR [ROUNDS]   (3-point novelty requests)
 //! cargo bench --bench large -- tokens         CORPUS [RECORDS]   (tokens per stream and language)
 //! ```
 //! Indexing prints docs/s and MB/s of NDJSON (uncompressed). `queries` runs the fixed mix in
 //! `benches/query-mix.json` (Chinese, English, phrase, boolean and filtered queries: top 10 with
 //! snippets, as the API answers them), one warm-up round then ROUNDS rounds (default 25), and
-//! prints p50/p95/p99 per class and overall.
+//! prints p50/p95/p99 per class and overall. `novelty` does the same with the 3-point novelty
+//! requests of `benches/novelty-mix.json` (full responses: evidence, passages, hit counts).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chaxin_index::ChaxinIndex;
 use chaxin_ingest::{collect_inputs, ingest, IngestOptions};
-use chaxin_query::{SearchConfig, SearchEngine, SearchRequest};
+use chaxin_query::{NoveltyRequest, SearchConfig, SearchEngine, SearchRequest};
 use chaxin_text::AnalyzerSettings;
 
 #[path = "support/baseline.rs"]
@@ -109,14 +111,29 @@ fn queries(dir: &Path, rounds: usize) {
                 );
                 continue;
             }
-            all.push(elapsed);
-            match by_class.iter_mut().find(|(c, _)| *c == entry.class) {
-                Some((_, v)) => v.push(elapsed),
-                None => by_class.push((entry.class.clone(), vec![elapsed])),
-            }
+            record(&mut by_class, &mut all, &entry.class, elapsed);
         }
     }
-    println!("| queries | n | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|");
+    latency_table(by_class, all);
+}
+
+/// Adds one measured request to its class and to the total.
+fn record(
+    by_class: &mut Vec<(String, Vec<Duration>)>,
+    all: &mut Vec<Duration>,
+    class: &str,
+    elapsed: Duration,
+) {
+    all.push(elapsed);
+    match by_class.iter_mut().find(|(c, _)| c == class) {
+        Some((_, v)) => v.push(elapsed),
+        None => by_class.push((class.to_string(), vec![elapsed])),
+    }
+}
+
+/// Prints p50/p95/p99 and max per class and over all requests.
+fn latency_table(mut by_class: Vec<(String, Vec<Duration>)>, all: Vec<Duration>) {
+    println!("| requests | n | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|");
     by_class.push(("all".into(), all));
     for (class, mut times) in by_class {
         times.sort();
@@ -129,6 +146,47 @@ fn queries(dir: &Path, rounds: usize) {
             times.last().unwrap().as_secs_f64() * 1e3
         );
     }
+}
+
+#[derive(serde::Deserialize)]
+struct NoveltyEntry {
+    class: String,
+    request: NoveltyRequest,
+}
+
+fn novelty(dir: &Path, rounds: usize) {
+    let mix_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/novelty-mix.json");
+    let mix: Vec<NoveltyEntry> =
+        serde_json::from_str(&std::fs::read_to_string(mix_path).unwrap()).unwrap();
+    let engine =
+        SearchEngine::new(ChaxinIndex::open(dir).unwrap(), SearchConfig::default()).unwrap();
+    let mut by_class: Vec<(String, Vec<Duration>)> = Vec::new();
+    let mut all = Vec::new();
+    for round in 0..=rounds {
+        for entry in &mix {
+            let started = Instant::now();
+            let response = engine.novelty(&entry.request).unwrap();
+            let elapsed = started.elapsed();
+            if round == 0 {
+                let hits: Vec<u64> = response
+                    .points
+                    .iter()
+                    .map(|p| p.expressions[0].hits)
+                    .collect();
+                println!(
+                    "  {:>6} {:>4} candidates of {:>4} considered, broad hits {:?}  {:7.1} ms (cold)",
+                    entry.class,
+                    response.candidates.len(),
+                    response.considered,
+                    hits,
+                    elapsed.as_secs_f64() * 1e3
+                );
+                continue;
+            }
+            record(&mut by_class, &mut all, &entry.class, elapsed);
+        }
+    }
+    latency_table(by_class, all);
 }
 
 /// Tokens per stream and language over the titles and abstracts of the first `n` records:
@@ -186,6 +244,10 @@ fn main() {
         "queries" => queries(
             Path::new(arg(1)),
             args.get(2).map_or(25, |r| r.parse().unwrap()),
+        ),
+        "novelty" => novelty(
+            Path::new(arg(1)),
+            args.get(2).map_or(10, |r| r.parse().unwrap()),
         ),
         "tokens" => tokens(
             Path::new(arg(1)),

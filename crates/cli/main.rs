@@ -74,6 +74,16 @@ struct EvalArgs {
     /// Also write each set's ranking as a TREC run file `<dir>/<set>.run` (for trec_eval).
     #[arg(long)]
     runs: Option<PathBuf>,
+    /// `search`: each query as plain text; `novelty`: each query as a one-point novelty
+    /// request.
+    #[arg(long, value_enum, default_value_t = EvalMode::Search)]
+    mode: EvalMode,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum EvalMode {
+    Search,
+    Novelty,
 }
 
 #[derive(Args)]
@@ -438,7 +448,11 @@ fn run_eval(args: EvalArgs) -> Result<()> {
     let mut reports = Vec::new();
     for dir in &args.dirs {
         let dataset = chaxin_eval::load(dir)?;
-        let report = chaxin_eval::evaluate(&dataset, &SearchConfig::default())?;
+        let mode = match args.mode {
+            EvalMode::Search => chaxin_eval::Mode::Search,
+            EvalMode::Novelty => chaxin_eval::Mode::Novelty,
+        };
+        let report = chaxin_eval::evaluate(&dataset, &SearchConfig::default(), mode)?;
         if let Some(runs) = &args.runs {
             std::fs::create_dir_all(runs)
                 .with_context(|| format!("creating {}", runs.display()))?;

@@ -62,9 +62,19 @@ pub struct ApiError {
     /// 1-based line in a JSON body (malformed JSON).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
-    /// The query as received (query syntax errors).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query: Option<String>,
+    /// The query as received and as understood (query syntax errors). Boxed: errors travel
+    /// in `Result`s on every path, and most have no query.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub syntax: Option<Box<SyntaxContext>>,
+}
+
+/// Where a query syntax error happened.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyntaxContext {
+    /// The query as received.
+    pub query: String,
+    /// The tokens before the error, as the normalised expression writes them.
+    pub understood: String,
 }
 
 impl ApiError {
@@ -75,7 +85,7 @@ impl ApiError {
             field: None,
             column: None,
             line: None,
-            query: None,
+            syntax: None,
         }
     }
 
@@ -99,7 +109,10 @@ impl ApiError {
         match err {
             SearchError::Syntax(e) => Self {
                 column: Some(e.column),
-                query: Some(query.to_string()),
+                syntax: Some(Box::new(SyntaxContext {
+                    query: query.to_string(),
+                    understood: e.understood.clone(),
+                })),
                 field: Some("q".into()),
                 ..Self::new(
                     ErrorCode::QuerySyntax,

@@ -2,7 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use chaxin_query::{SearchEngine, SearchRequest};
+use chaxin_query::{parse, NoveltyRequest, SearchEngine, SearchRequest};
 use futures_util::StreamExt;
 use serde_json::json;
 
@@ -48,16 +48,55 @@ pub(crate) async fn search_post(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    require_json(&req)?;
-    let body = read_body(payload, state.limits.max_body_bytes, &req).await?;
+    let request: SearchRequest = json_body(&req, payload, &state, "{\"q\": \"…\"}").await?;
+    run_search(state, request).await
+}
+
+/// Reads a JSON object body of type `T` (`example` shows the expected shape when empty).
+async fn json_body<T: serde::de::DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+    state: &AppState,
+    example: &str,
+) -> Result<T, ApiError> {
+    require_json(req)?;
+    let body = read_body(payload, state.limits.max_body_bytes, req).await?;
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::new(
             ErrorCode::MalformedJson,
-            "empty body: send a JSON object such as {\"q\": \"…\"}",
+            format!("empty body: send a JSON object such as {example}"),
         ));
     }
-    let request: SearchRequest = parse_json_object(&body)?;
-    run_search(state, request).await
+    parse_json_object(&body)
+}
+
+pub(crate) async fn novelty(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let request: NoveltyRequest = json_body(
+        &req,
+        payload,
+        &state,
+        "{\"points\": [\"…\"], \"cutoff\": \"2024-03-01\"}",
+    )
+    .await?;
+    let response = blocking(&state, move |engine| {
+        engine
+            .novelty(&request)
+            .map_err(|e| ApiError::from_search(e, ""))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(response))
+}
+
+/// `GET /v1/parse?q=…`: the query as understood, as a normalised expression (for reports).
+pub(crate) async fn parse_query(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let request = params::search_request(req.query_string())?;
+    let ast = parse(&request.q, request.operator)
+        .map_err(|e| ApiError::from_search(e.into(), &request.q))?;
+    Ok(HttpResponse::Ok().json(json!({"query": request.q, "normalised": ast.to_string()})))
 }
 
 async fn run_search(

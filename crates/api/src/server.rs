@@ -49,6 +49,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .default_service(web::to(routes::method_not_allowed)),
         )
         .service(
+            web::resource("/v1/novelty")
+                .route(web::post().to(routes::novelty))
+                .default_service(web::to(routes::method_not_allowed)),
+        )
+        .service(
+            web::resource("/v1/parse")
+                .route(web::get().to(routes::parse_query))
+                .default_service(web::to(routes::method_not_allowed)),
+        )
+        .service(
             web::resource("/v1/documents/{id}")
                 .route(web::get().to(routes::document))
                 .default_service(web::to(routes::method_not_allowed)),

@@ -8,4 +8,4 @@ pub mod metrics;
 mod run;
 
 pub use beir::{load, Dataset, EvalError};
-pub use run::{evaluate, markdown_table, trec_run, QueryScores, SetReport};
+pub use run::{evaluate, markdown_table, trec_run, Mode, QueryScores, SetReport};

@@ -6,7 +6,9 @@ use std::time::Instant;
 
 use chaxin_index::ChaxinIndex;
 use chaxin_ingest::{collect_inputs, ingest, IngestOptions};
-use chaxin_query::{plain_text_query, SearchConfig, SearchEngine, SearchRequest, MAX_LIMIT};
+use chaxin_query::{
+    plain_text_query, NoveltyRequest, SearchConfig, SearchEngine, SearchRequest, MAX_LIMIT,
+};
 use chaxin_text::AnalyzerSettings;
 use serde::Serialize;
 
@@ -46,8 +48,23 @@ pub struct SetReport {
     pub rankings: BTreeMap<String, Vec<String>>,
 }
 
+/// How queries are run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// As plain text through `SearchEngine::search`.
+    #[default]
+    Search,
+    /// As a one-point novelty request (`SearchEngine::novelty`); collapsed near-duplicates
+    /// follow the candidate they were folded into.
+    Novelty,
+}
+
 /// Indexes `dataset` into a temporary index and evaluates every judged query.
-pub fn evaluate(dataset: &Dataset, config: &SearchConfig) -> Result<SetReport, EvalError> {
+pub fn evaluate(
+    dataset: &Dataset,
+    config: &SearchConfig,
+    mode: Mode,
+) -> Result<SetReport, EvalError> {
     let tmp = tempfile::tempdir().map_err(|source| EvalError::Io {
         path: std::env::temp_dir(),
         source,
@@ -102,18 +119,39 @@ pub fn evaluate(dataset: &Dataset, config: &SearchConfig) -> Result<SetReport, E
         if !judgments.values().any(|&g| g > 0) {
             continue;
         }
-        let request = SearchRequest {
-            q: plain_text_query(text),
-            limit: MAX_LIMIT,
-            highlight: false,
-            ..SearchRequest::default()
-        };
         let started = Instant::now();
-        let response = engine
-            .search(&request)
-            .map_err(|e| EvalError::Index(format!("query {id}: {e}")))?;
+        let failed = |e: chaxin_query::SearchError| EvalError::Index(format!("query {id}: {e}"));
+        let ranking: Vec<String> = match mode {
+            Mode::Search => {
+                let request = SearchRequest {
+                    q: plain_text_query(text),
+                    limit: MAX_LIMIT,
+                    highlight: false,
+                    ..SearchRequest::default()
+                };
+                let response = engine.search(&request).map_err(failed)?;
+                response.hits.into_iter().map(|h| h.id).collect()
+            }
+            Mode::Novelty => {
+                let request = NoveltyRequest {
+                    points: vec![text.clone()],
+                    limit: MAX_LIMIT,
+                    ..NoveltyRequest::default()
+                };
+                match engine.novelty(&request) {
+                    Ok(response) => response
+                        .candidates
+                        .into_iter()
+                        .flat_map(|c| std::iter::once(c.id).chain(c.collapsed))
+                        .take(MAX_LIMIT)
+                        .collect(),
+                    // A query of stop words only finds nothing, as in search mode.
+                    Err(chaxin_query::SearchError::InvalidValue { .. }) => Vec::new(),
+                    Err(e) => return Err(failed(e)),
+                }
+            }
+        };
         search_time += started.elapsed();
-        let ranking: Vec<String> = response.hits.into_iter().map(|h| h.id).collect();
         per_query.insert(
             id.clone(),
             QueryScores {

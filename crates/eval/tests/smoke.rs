@@ -44,7 +44,12 @@ fn titles_find_their_abstracts() {
     let dir = tempfile::tempdir().unwrap();
     let n = build_collection(dir.path());
     let dataset = chaxin_eval::load(dir.path()).unwrap();
-    let report = chaxin_eval::evaluate(&dataset, &SearchConfig::default()).unwrap();
+    let report = chaxin_eval::evaluate(
+        &dataset,
+        &SearchConfig::default(),
+        chaxin_eval::Mode::Search,
+    )
+    .unwrap();
     assert_eq!(report.queries, n);
     assert_eq!(report.rejected_docs, 0);
     // 48 real records, titles as queries: nearly every abstract ranks first.

@@ -104,6 +104,11 @@ impl Document for IndexDocument {
     }
 }
 
+/// The indexed value of a partial date: midnight UTC of its first day.
+pub fn date_value(date: PartialDate) -> DateTime {
+    DateTime::from_timestamp_secs(PartialDate::days_from_civil(date.first_day()) * 86_400)
+}
+
 /// Analyses a validated record and builds its document. Pure function of the record and the
 /// analyzer, so it can run on any thread (ingest runs it under rayon).
 pub fn to_document(fields: &Fields, analyzer: &Analyzer, record: &Record) -> IndexDocument {
@@ -111,12 +116,15 @@ pub fn to_document(fields: &Fields, analyzer: &Analyzer, record: &Record) -> Ind
     doc.add_text(fields.id, &record.id);
     doc.add_text(fields.kind, record.kind.as_str());
     doc.add_text(fields.lang, record.lang());
-    if let Some(date) = record.pub_date {
-        let days = PartialDate::days_from_civil(date.first_day());
-        doc.add_date(
-            fields.pub_date,
-            DateTime::from_timestamp_secs(days * 86_400),
-        );
+    for (field, date) in [
+        (fields.pub_date, record.pub_date),
+        (fields.filing_date, record.filing_date),
+        (fields.priority_date, record.priority_date),
+        (fields.effective_date, record.effective_date()),
+    ] {
+        if let Some(date) = date {
+            doc.add_date(field, date_value(date));
+        }
     }
     if let Some(doi) = &record.doi {
         doc.add_text(fields.doi, doi.trim().to_lowercase());
@@ -170,13 +178,57 @@ pub fn to_document(fields: &Fields, analyzer: &Analyzer, record: &Record) -> Ind
         for text in texts(tf) {
             let (main, exact) = analyzer.analyze_both(text);
             add_tokens(&mut doc, fields.main(tf), main);
-            add_tokens(&mut doc, fields.exact(tf), exact);
+            add_tokens(&mut doc, fields.exact(tf), mark_structure(text, exact));
         }
     }
     // Serialising a validated record cannot fail (string keys, no non-finite floats).
     let source = serde_json::to_vec(record).unwrap_or_default();
     doc.add_bytes(fields.source_json, source);
     doc
+}
+
+/// Exact-stream term at the first position of every sentence (see [`chaxin_text::sentences`]).
+/// Two positions are in the same sentence when no such mark lies in `(earlier, later]`; the
+/// mark shares its position with a real token, so phrases are not affected.
+pub const SENTENCE_MARK: &str = "\u{1}s";
+/// Exact-stream term at the first position of every paragraph: each field value, and each
+/// line after a line break.
+pub const PARAGRAPH_MARK: &str = "\u{1}p";
+
+/// Adds [`SENTENCE_MARK`] and [`PARAGRAPH_MARK`] terms to an exact token stream of `text`.
+pub fn mark_structure(text: &str, mut exact: Vec<chaxin_text::Token>) -> Vec<chaxin_text::Token> {
+    if exact.is_empty() {
+        return exact;
+    }
+    let mut starts: Vec<(usize, &str)> = chaxin_text::sentences(text)
+        .into_iter()
+        .map(|r| (r.start, SENTENCE_MARK))
+        .collect();
+    starts.push((0, PARAGRAPH_MARK));
+    starts.extend(
+        text.match_indices('\n')
+            .map(|(i, _)| (i + 1, PARAGRAPH_MARK)),
+    );
+    let mut marks: Vec<chaxin_text::Token> = Vec::with_capacity(starts.len());
+    for (offset, mark) in starts {
+        // The first token at or after the start; tokens are in text order.
+        let at = exact.partition_point(|t| t.offset_from < offset);
+        if let Some(token) = exact.get(at) {
+            marks.push(chaxin_text::Token {
+                offset_from: token.offset_from,
+                offset_to: token.offset_from,
+                position: token.position,
+                text: mark.to_string(),
+                position_length: 1,
+            });
+        }
+    }
+    marks.sort_by(|a, b| (a.position, &a.text).cmp(&(b.position, &b.text)));
+    marks.dedup_by(|a, b| a.position == b.position && a.text == b.text);
+    exact.extend(marks);
+    // Stable: marks go after the real tokens of their position.
+    exact.sort_by_key(|t| t.position);
+    exact
 }
 
 fn add_tokens(doc: &mut IndexDocument, field: Field, tokens: Vec<chaxin_text::Token>) {
@@ -267,6 +319,24 @@ pub fn classification_terms(code: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentence_and_paragraph_starts_are_marked() {
+        let analyzer = Analyzer::default_settings();
+        let text = "稀土永磁。钕铁硼\nNd-Fe-B magnets. Sintered.";
+        let marked = mark_structure(text, analyzer.analyze_exact(text));
+        let at = |mark: &str| -> Vec<usize> {
+            marked
+                .iter()
+                .filter(|t| t.text == mark)
+                .map(|t| t.position)
+                .collect()
+        };
+        // Sentences start at 稀, 钕, nd and sintered; paragraphs at 稀 and nd.
+        assert_eq!(at(SENTENCE_MARK), vec![0, 4, 7, 9]);
+        assert_eq!(at(PARAGRAPH_MARK), vec![0, 7]);
+        assert!(marked.windows(2).all(|w| w[0].position <= w[1].position));
+    }
 
     #[test]
     fn analysed_values_are_handed_over_once() {

@@ -14,7 +14,7 @@ use crate::schema::Fields;
 pub const META_FILE: &str = "chaxin.json";
 
 /// Version of the schema; bumped when fields change in a way an old index cannot serve.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
 
 /// Contents of `chaxin.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,7 +12,10 @@ mod record;
 mod schema;
 
 pub use date::PartialDate;
-pub use document::{classification_terms, number_variants, to_document, IndexDocument, IndexValue};
+pub use document::{
+    classification_terms, date_value, mark_structure, number_variants, to_document, IndexDocument,
+    IndexValue, PARAGRAPH_MARK, SENTENCE_MARK,
+};
 pub use error::{IndexError, RecordError};
 pub use index::{find_live_doc, ChaxinIndex, IndexMeta, META_FILE};
 pub use record::{Kind, Localized, Record};

@@ -329,6 +329,16 @@ impl Record {
         self.affiliations.iter().chain(&self.applicants)
     }
 
+    /// The date that counts when the record is cited as prior art: for patents the priority
+    /// date, else the filing date, else the publication date; for anything else the
+    /// publication date.
+    pub fn effective_date(&self) -> Option<PartialDate> {
+        match self.kind {
+            Kind::Patent => self.priority_date.or(self.filing_date).or(self.pub_date),
+            _ => self.pub_date,
+        }
+    }
+
     /// Title in the record's own language.
     pub fn display_title(&self) -> &str {
         self.title.as_ref().map_or("", |t| t.preferred(self.lang()))

@@ -68,6 +68,13 @@ pub struct Fields {
     pub lang: Field,
     /// Publication date (first day of a partial date), indexed and fast.
     pub pub_date: Field,
+    /// Filing (application) date.
+    pub filing_date: Field,
+    /// Priority date.
+    pub priority_date: Field,
+    /// The date that counts for prior art: priority, else filing, else publication date
+    /// ([`Record::effective_date`](crate::Record::effective_date)).
+    pub effective_date: Field,
     /// Lowercased DOI.
     pub doi: Field,
     /// Publication and application numbers, normalised (`US5269177`, `5269177`).
@@ -92,13 +99,14 @@ impl Fields {
         let id = builder.add_text_field("id", STRING | STORED | FAST);
         let kind = builder.add_text_field("kind", raw_fast.clone());
         let lang = builder.add_text_field("lang", raw_fast.clone());
-        let pub_date = builder.add_date_field(
-            "pub_date",
-            DateOptions::default()
-                .set_indexed()
-                .set_fast()
-                .set_precision(DateTimePrecision::Seconds),
-        );
+        let date = DateOptions::default()
+            .set_indexed()
+            .set_fast()
+            .set_precision(DateTimePrecision::Seconds);
+        let pub_date = builder.add_date_field("pub_date", date.clone());
+        let filing_date = builder.add_date_field("filing_date", date.clone());
+        let priority_date = builder.add_date_field("priority_date", date.clone());
+        let effective_date = builder.add_date_field("effective_date", date);
         let doi = builder.add_text_field("doi", STRING);
         let number = builder.add_text_field("number", STRING);
         let ipc = builder.add_text_field("ipc", raw_fast.clone());
@@ -128,6 +136,9 @@ impl Fields {
             kind,
             lang,
             pub_date,
+            filing_date,
+            priority_date,
+            effective_date,
             doi,
             number,
             ipc,

@@ -9,9 +9,15 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use crate::ast::{Ast, Occur};
+use std::ops::Bound;
+
+use chaxin_index::PartialDate;
+use tantivy::query::RangeQuery;
+
+use crate::ast::{Ast, Occur, Proximity};
 use crate::error::QueryError;
-use crate::field::{FieldRef, RawField};
+use crate::field::{DateField, FieldRef, RawField};
+use crate::proximity::{Pattern, ProximityQuery};
 
 /// Compiles queries against one index with given default fields and boosts.
 pub(crate) struct Compiler<'a> {
@@ -81,6 +87,24 @@ pub(crate) fn filter(query: BoxQuery) -> BoxQuery {
     Box::new(ConstScoreQuery::new(query, 0.0))
 }
 
+/// A query that matches with a constant score of 1 (exact-value fields).
+fn filter_scored(query: BoxQuery) -> BoxQuery {
+    Box::new(ConstScoreQuery::new(query, 1.0))
+}
+
+/// `*` → any characters, `?` → one character; everything else literal.
+fn glob_regex(glob: &str) -> String {
+    let mut out = String::new();
+    for c in glob.chars() {
+        match c {
+            '*' => out.push_str(".*"),
+            '?' => out.push('.'),
+            c => out.push_str(&regex_escape(&c.to_string())),
+        }
+    }
+    out
+}
+
 impl Compiler<'_> {
     /// Compiles `ast`; `None` when nothing in it can match anything (e.g. only stop words).
     pub fn compile(&self, ast: &Ast) -> Result<Option<Clause>, QueryError> {
@@ -106,6 +130,28 @@ impl Compiler<'_> {
             Ast::Phrase { field, text, .. } => {
                 Ok(self.phrase(&self.fields(field), text).map(Clause::Query))
             }
+            Ast::Wildcard {
+                field,
+                pattern,
+                column,
+            } => self
+                .wildcard(field, pattern, *column)
+                .map(|q| q.map(Clause::Query)),
+            Ast::Near {
+                field,
+                left,
+                right,
+                proximity,
+                ..
+            } => self.near(*field, left, right, *proximity),
+            Ast::Dates {
+                field,
+                lower,
+                upper,
+                ..
+            } => Ok(Some(Clause::Query(filter(
+                self.dates(*field, *lower, *upper),
+            )))),
             Ast::Bool(clauses) => {
                 let mut compiled: Vec<(TOccur, Clause)> = Vec::new();
                 for (occur, clause) in clauses {
@@ -149,11 +195,183 @@ impl Compiler<'_> {
         }
     }
 
+    /// Text fields a term searches, with their boosts: one field as given, a group with the
+    /// default boosts of its fields, no field the default fields.
     fn fields(&self, field: &Option<FieldRef>) -> Vec<(TextField, f32)> {
         match field {
             Some(FieldRef::Text(tf)) => vec![(*tf, 1.0)],
+            Some(FieldRef::Group(group)) => group
+                .fields()
+                .iter()
+                .map(|tf| {
+                    let boost = self
+                        .boosts
+                        .iter()
+                        .find(|(f, _)| f == tf)
+                        .map_or(1.0, |b| b.1);
+                    (*tf, boost)
+                })
+                .collect(),
             _ => self.boosts.to_vec(),
         }
+    }
+
+    /// A truncated word: Latin words through the exact twins' term dictionaries; a Chinese
+    /// stem as a phrase (it already matches inside longer words); IPC/CPC codes by prefix.
+    fn wildcard(
+        &self,
+        field: &Option<FieldRef>,
+        pattern: &str,
+        column: usize,
+    ) -> Result<Option<BoxQuery>, QueryError> {
+        match field {
+            Some(FieldRef::Raw(raw @ (RawField::Ipc | RawField::Cpc))) => {
+                let f = &self.index.fields;
+                let target = if *raw == RawField::Ipc { f.ipc } else { f.cpc };
+                let code: String = pattern
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .map(|c| c.to_ascii_uppercase())
+                    .collect();
+                let regex = glob_regex(&code);
+                return RegexQuery::from_pattern(&regex, target)
+                    .map(|q| Some(filter_scored(Box::new(q))))
+                    .map_err(|e| QueryError {
+                        column,
+                        message: format!("bad classification pattern `{pattern}`: {e}"),
+                        understood: String::new(),
+                    });
+            }
+            Some(FieldRef::Raw(_) | FieldRef::Date(_)) => {
+                return Err(QueryError {
+                    column,
+                    message: "truncation applies to text fields and IPC/CPC codes".into(),
+                    understood: String::new(),
+                })
+            }
+            _ => {}
+        }
+        let fields = self.fields(field);
+        if pattern.chars().any(chaxin_text::is_han) {
+            let stem: String = pattern.chars().filter(|c| *c != '*').collect();
+            return Ok(self.phrase(&fields, &stem));
+        }
+        let regex = glob_regex(&pattern.to_lowercase());
+        let queries = fields
+            .iter()
+            .map(|&(tf, boost)| {
+                RegexQuery::from_pattern(&regex, self.index.fields.exact(tf))
+                    .map(|q| boosted(Box::new(q), boost))
+                    .map_err(|e| QueryError {
+                        column,
+                        message: format!("bad truncation `{pattern}`: {e}"),
+                        understood: String::new(),
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(any(queries))
+    }
+
+    /// Alternatives of a proximity operand, as exact-stream patterns.
+    fn patterns(&self, ast: &Ast) -> Vec<Pattern> {
+        let phrase = |text: &str| {
+            let p = self.index.analyzer.phrase_terms(text);
+            if p.terms.is_empty() {
+                return None;
+            }
+            Some(Pattern::Phrase(
+                p.terms
+                    .into_iter()
+                    .map(|(offset, term)| {
+                        let width = if term.chars().all(chaxin_text::is_han) {
+                            term.chars().count()
+                        } else {
+                            1
+                        };
+                        (offset, term, width)
+                    })
+                    .collect(),
+            ))
+        };
+        match ast {
+            Ast::Word { text, .. } | Ast::Phrase { text, .. } => phrase(text).into_iter().collect(),
+            Ast::Wildcard { pattern, .. } if pattern.chars().any(chaxin_text::is_han) => {
+                phrase(&pattern.replace('*', "")).into_iter().collect()
+            }
+            Ast::Wildcard { pattern, .. } => vec![Pattern::Glob(pattern.to_lowercase())],
+            Ast::Bool(clauses) => clauses.iter().flat_map(|(_, a)| self.patterns(a)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Both operands must occur (and rank the document); positions must satisfy `proximity`
+    /// in one of the fields.
+    fn near(
+        &self,
+        field: Option<FieldRef>,
+        left: &Ast,
+        right: &Ast,
+        proximity: Proximity,
+    ) -> Result<Option<Clause>, QueryError> {
+        let (left_patterns, right_patterns) = (self.patterns(left), self.patterns(right));
+        if left_patterns.is_empty() || right_patterns.is_empty() {
+            return Ok(Some(Clause::Query(Box::new(EmptyQuery))));
+        }
+        let positions = any(self
+            .fields(&field)
+            .iter()
+            .map(|&(tf, _)| {
+                let q: BoxQuery = Box::new(ProximityQuery {
+                    field: self.index.fields.exact(tf),
+                    left: left_patterns.clone(),
+                    right: right_patterns.clone(),
+                    proximity,
+                });
+                q
+            })
+            .collect())
+        .unwrap_or_else(|| Box::new(EmptyQuery));
+        let mut clauses = vec![(TOccur::Must, filter(positions))];
+        for side in [left, right] {
+            if let Some(c) = self.node(&side.clone().with_field(field), false)? {
+                clauses.push((TOccur::Should, c.into_query()));
+            }
+        }
+        Ok(Some(Clause::Query(boolean(clauses))))
+    }
+
+    /// Records whose `field` date lies in the bounds (partial dates widen to whole periods).
+    fn dates(
+        &self,
+        field: DateField,
+        lower: Bound<PartialDate>,
+        upper: Bound<PartialDate>,
+    ) -> BoxQuery {
+        let f = &self.index.fields;
+        let target = match field {
+            DateField::Publication => f.pub_date,
+            DateField::Filing => f.filing_date,
+            DateField::Priority => f.priority_date,
+            DateField::Effective => f.effective_date,
+        };
+        let day = |d: (i32, u8, u8), shift: i64| {
+            let days = PartialDate::days_from_civil(d) + shift;
+            Term::from_field_date(
+                target,
+                tantivy::DateTime::from_timestamp_secs(days * 86_400),
+            )
+        };
+        let lower = match lower {
+            Bound::Included(d) => Bound::Included(day(d.first_day(), 0)),
+            Bound::Excluded(d) => Bound::Included(day(d.last_day(), 1)),
+            Bound::Unbounded => Bound::Unbounded,
+        };
+        let upper = match upper {
+            Bound::Included(d) => Bound::Included(day(d.last_day(), 0)),
+            Bound::Excluded(d) => Bound::Included(day(d.first_day(), -1)),
+            Bound::Unbounded => Bound::Unbounded,
+        };
+        Box::new(RangeQuery::new(lower, upper))
     }
 
     /// `term` in the main twin of each of `fields`, weighted by the field's boost × `weight`.
@@ -247,6 +465,7 @@ impl Compiler<'_> {
                     return Err(QueryError {
                         column,
                         message: format!("unknown kind `{value}`; kinds: {}", kinds.join(", ")),
+                        understood: String::new(),
                     });
                 }
                 (f.kind, lower)
@@ -275,7 +494,7 @@ impl Compiler<'_> {
             Term::from_field_text(field, &term),
             IndexRecordOption::Basic,
         );
-        Ok(Box::new(ConstScoreQuery::new(Box::new(q), 1.0)))
+        Ok(filter_scored(Box::new(q)))
     }
 }
 

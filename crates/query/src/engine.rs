@@ -199,9 +199,9 @@ pub struct Stats {
 
 /// A searchable index.
 pub struct SearchEngine {
-    index: ChaxinIndex,
-    reader: IndexReader,
-    config: SearchConfig,
+    pub(crate) index: ChaxinIndex,
+    pub(crate) reader: IndexReader,
+    pub(crate) config: SearchConfig,
 }
 
 impl SearchEngine {
@@ -439,7 +439,7 @@ impl SearchEngine {
     }
 }
 
-fn load_record(
+pub(crate) fn load_record(
     searcher: &Searcher,
     source: tantivy::schema::Field,
     address: tantivy::DocAddress,

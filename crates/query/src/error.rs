@@ -1,11 +1,22 @@
 //! Errors of the query crate.
 
-/// A query that cannot be parsed: where (1-based character column) and why.
+/// A query that cannot be parsed: where (1-based character column), why (what was
+/// expected), and the query as understood before that column.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("column {column}: {message}")]
+#[error("column {column}: {message}{}", understood_suffix(.understood))]
 pub struct QueryError {
     pub column: usize,
     pub message: String,
+    /// The tokens before the error, as the normalised expression writes them.
+    pub understood: String,
+}
+
+fn understood_suffix(understood: &str) -> String {
+    if understood.is_empty() {
+        String::new()
+    } else {
+        format!(" (understood so far: {understood})")
+    }
 }
 
 /// Errors of a search request.

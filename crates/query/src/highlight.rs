@@ -12,12 +12,15 @@ use chaxin_text::{Analyzer, PhraseTerms};
 
 use crate::ast::Ast;
 use crate::field::FieldRef;
+use crate::proximity::glob_matches;
 
 /// Highlights what a query looks for in one field.
 pub struct Highlighter<'a> {
     analyzer: &'a Analyzer,
     terms: HashSet<String>,
     phrases: Vec<PhraseTerms>,
+    /// Truncated words, matched against whole words as written.
+    globs: Vec<Vec<char>>,
 }
 
 impl<'a> Highlighter<'a> {
@@ -27,6 +30,7 @@ impl<'a> Highlighter<'a> {
             analyzer,
             terms,
             phrases,
+            globs: Vec::new(),
         }
     }
 
@@ -43,8 +47,10 @@ impl<'a> Highlighter<'a> {
         let applies = |f: &Option<FieldRef>| match f {
             None => default_fields.contains(&field),
             Some(FieldRef::Text(tf)) => *tf == field,
-            Some(FieldRef::Raw(_)) => false,
+            Some(FieldRef::Group(group)) => group.fields().contains(&field),
+            Some(FieldRef::Raw(_) | FieldRef::Date(_)) => false,
         };
+        let mut globs = Vec::new();
         ast.visit_positive(&mut |node| match node {
             Ast::Word { field: f, text, .. } if applies(f) => {
                 terms.extend(analyzer.analyze(text).into_iter().map(|t| t.text));
@@ -55,9 +61,23 @@ impl<'a> Highlighter<'a> {
                     phrases.push(p);
                 }
             }
+            Ast::Wildcard {
+                field: f, pattern, ..
+            } if applies(f) => {
+                if pattern.chars().any(chaxin_text::is_han) {
+                    let p = analyzer.phrase_terms(&pattern.replace('*', ""));
+                    if !p.terms.is_empty() {
+                        phrases.push(p);
+                    }
+                } else {
+                    globs.push(pattern.to_lowercase().chars().collect());
+                }
+            }
             _ => {}
         });
-        Self::new(analyzer, terms, phrases)
+        let mut highlighter = Self::new(analyzer, terms, phrases);
+        highlighter.globs = globs;
+        highlighter
     }
 
     /// Byte ranges of `text` that match, sorted and merged.
@@ -70,10 +90,16 @@ impl<'a> Highlighter<'a> {
                 }
             }
         }
-        if !self.phrases.is_empty() {
+        if !self.phrases.is_empty() || !self.globs.is_empty() {
             let exact = self.analyzer.analyze_exact(text);
             for phrase in &self.phrases {
                 ranges.extend(phrase_matches(text, &exact, phrase));
+            }
+            for token in &exact {
+                let word: Vec<char> = token.text.chars().collect();
+                if self.globs.iter().any(|g| glob_matches(g, &word)) {
+                    ranges.push(token.offset_from..token.offset_to);
+                }
             }
         }
         merge(ranges)
@@ -225,7 +251,7 @@ fn escape_into(out: &mut String, s: &str) {
 }
 
 /// Renders `window` of `text` with `ranges` (inside the window) wrapped in `<em>`.
-fn render(text: &str, ranges: &[Range<usize>], window: Range<usize>) -> String {
+pub(crate) fn render(text: &str, ranges: &[Range<usize>], window: Range<usize>) -> String {
     let mut out = String::with_capacity(window.len() + ranges.len() * 9);
     let mut at = window.start;
     for r in ranges {

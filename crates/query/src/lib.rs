@@ -12,14 +12,20 @@ mod engine;
 mod error;
 mod field;
 mod highlight;
+mod novelty;
 mod parser;
+mod proximity;
 
-pub use ast::{Ast, Occur};
+pub use ast::{Ast, Occur, Proximity};
 pub use engine::{
     Hit, SearchConfig, SearchEngine, SearchRequest, SearchResponse, Snippets, Stats, MAX_LIMIT,
     MAX_WINDOW,
 };
 pub use error::{QueryError, SearchError};
-pub use field::{FieldRef, KNOWN_FIELDS};
+pub use field::{DateField, FieldGroup, FieldRef, KNOWN_FIELDS};
 pub use highlight::Highlighter;
+pub use novelty::{
+    Candidate, Category, Expression, Feature, FoundFeature, NoveltyFilters, NoveltyRequest,
+    NoveltyResponse, PointMatch, PointReport, ScoreParts, MAX_NOVELTY_LIMIT, MAX_POINTS,
+};
 pub use parser::{parse, plain_text_query, DefaultOperator, MAX_QUERY_CHARS};

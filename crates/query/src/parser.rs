@@ -1,29 +1,41 @@
-//! Query string → [`Ast`].
+//! Query string → [`Ast`]: the expert query language (see `docs/query-language.md`).
 //!
-//! Grammar (lowest precedence first; `OR`, `AND`, `NOT` are upper case):
+//! Grammar (lowest precedence first; operators in capitals):
 //!
 //! ```text
 //! query    := or EOF
-//! or       := sequence ("OR" sequence)*
+//! or       := sequence (("OR" | " + ") sequence)*
 //! sequence := and+                      -- juxtaposed clauses, joined by the default operator
-//! and      := unary ("AND" unary)*
-//! unary    := ("NOT" | "-" | "+") unary | primary
-//! primary  := "(" or ")" | FIELD ":" primary | "\"" phrase "\"" | WORD
+//! and      := unary (("AND" | " * ") unary)*
+//! unary    := ("NOT" | " - " | "-" | "+") unary | prox
+//! prox     := primary (PROX primary)*   -- PROX: NEAR/n ADJ/n W/n /SEN /PARA
+//! primary  := "(" or ")" | FIELD ("=" | ":") primary | DATES | "\"" phrase "\"" | "'" phrase "'"
+//!           | WORD | TRUNCATED
+//! DATES    := DATEFIELD ("=" | ":") (date | "[" date "TO" date "]") | DATEFIELD ("<"|"<="|">"|">=") date
 //! ```
 //!
 //! `-x`/`NOT x` exclude, `+x` requires; a clause made only of exclusions matches everything
-//! else. Full-width parentheses and Chinese quotes (`（）`, `“”`) work like ASCII ones.
+//! else. CNKI's `*`, `+`, `-` are AND, OR, NOT when they stand alone (spaces around them, or
+//! next to a quote or parenthesis). Full-width parentheses and Chinese quotes (`（）`, `“”`)
+//! work like ASCII ones.
 
+use std::ops::Bound;
+
+use chaxin_index::PartialDate;
 use serde::{Deserialize, Serialize};
 
-use crate::ast::{Ast, Occur};
+use crate::ast::{Ast, Occur, Proximity};
 use crate::error::QueryError;
-use crate::field::{canonical_names, FieldRef};
+use crate::field::{canonical_names, DateField, FieldRef, RawField};
 
 /// Longest accepted query, in characters.
 pub const MAX_QUERY_CHARS: usize = 2000;
 /// Deepest accepted nesting of parentheses and prefixes.
 const MAX_DEPTH: usize = 32;
+/// Largest distance of a proximity operator.
+const MAX_DISTANCE: u32 = 1000;
+/// Characters a truncated word must have before its first `*` or `?`.
+const MIN_TRUNCATION_STEM: usize = 2;
 
 /// How juxtaposed clauses (`a b`) combine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -41,6 +53,12 @@ enum Tok {
     Word(String),
     Phrase(String),
     Field(FieldRef),
+    Dates {
+        field: DateField,
+        lower: Bound<PartialDate>,
+        upper: Bound<PartialDate>,
+    },
+    Prox(Proximity),
     LParen,
     RParen,
     And,
@@ -48,6 +66,36 @@ enum Tok {
     Not,
     Plus,
     Minus,
+}
+
+impl Tok {
+    /// The token as the normalised expression writes it (for "understood so far").
+    fn render(&self) -> String {
+        match self {
+            Tok::Word(w) => w.clone(),
+            Tok::Phrase(p) => format!("\"{p}\""),
+            Tok::Field(f) => format!("{}=", f.display_name()),
+            Tok::Dates {
+                field,
+                lower,
+                upper,
+            } => Ast::Dates {
+                field: *field,
+                lower: *lower,
+                upper: *upper,
+                column: 0,
+            }
+            .to_string(),
+            Tok::Prox(p) => p.to_string(),
+            Tok::LParen => "(".into(),
+            Tok::RParen => ")".into(),
+            Tok::And => "AND".into(),
+            Tok::Or => "OR".into(),
+            Tok::Not => "NOT".into(),
+            Tok::Plus => "+".into(),
+            Tok::Minus => "-".into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -70,73 +118,199 @@ fn is_close_paren(c: char) -> bool {
     matches!(c, ')' | '）')
 }
 
+fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{3000}'
+}
+
 fn err(column: usize, message: impl Into<String>) -> QueryError {
     QueryError {
         column,
         message: message.into(),
+        understood: String::new(),
     }
 }
 
-fn lex(query: &str) -> Result<Vec<Spanned>, QueryError> {
+/// A proximity operator word (`NEAR`, `NEAR/3`, `ADJ/2`, `W/1`, `/SEN`, `/PARA`).
+fn proximity(word: &str, column: usize) -> Result<Option<Proximity>, QueryError> {
+    let (name, distance) = match word.split_once('/') {
+        Some(("", rest)) => {
+            return Ok(match rest {
+                "SEN" => Some(Proximity::Sentence),
+                "PARA" => Some(Proximity::Paragraph),
+                _ => None,
+            })
+        }
+        Some((name, n)) => (name, Some(n)),
+        None => (word, None),
+    };
+    if !matches!(name, "NEAR" | "ADJ" | "W") || (name == "W" && distance.is_none()) {
+        return Ok(None);
+    }
+    let n = match distance {
+        None => None,
+        Some(n) => match n.parse::<u32>() {
+            Ok(n) if n <= MAX_DISTANCE => Some(n),
+            _ => {
+                return Err(err(
+                    column,
+                    format!("`{word}`: expected a distance from 0 to {MAX_DISTANCE} after `/`"),
+                ))
+            }
+        },
+    };
+    Ok(Some(match name {
+        "NEAR" => Proximity::Near(n.unwrap_or(5)),
+        _ => Proximity::Ordered(n.unwrap_or(0)),
+    }))
+}
+
+/// Splits `NAME=rest`, `NAME:rest`, `NAME<rest`, … at the first operator after a name made of
+/// ASCII letters and `_`; returns (name, operator, rest).
+fn field_prefix(word: &str) -> Option<(&str, &str, &str)> {
+    let end = word.find(|c: char| !(c.is_ascii_alphabetic() || c == '_'))?;
+    if end == 0 {
+        return None;
+    }
+    let rest = &word[end..];
+    let op = ["<=", ">=", "=", ":", "<", ">"]
+        .into_iter()
+        .find(|op| rest.starts_with(op))?;
+    Some((&word[..end], op, &rest[op.len()..]))
+}
+
+fn parse_date(text: &str, column: usize) -> Result<PartialDate, QueryError> {
+    PartialDate::parse(text).map_err(|e| err(column, e))
+}
+
+/// Lexes the date expression after `CODE=`/`CODE<`…; `i` is at its first character. Returns
+/// the bounds and the index after the expression.
+fn lex_dates(
+    chars: &[char],
+    mut i: usize,
+    op: &str,
+) -> Result<(Bound<PartialDate>, Bound<PartialDate>, usize), QueryError> {
+    let column = i + 1;
+    let opening = chars.get(i).copied();
+    if matches!(op, "=" | ":") && matches!(opening, Some('[' | '{')) {
+        let close = chars[i..]
+            .iter()
+            .position(|&c| c == ']' || c == '}')
+            .map(|p| i + p)
+            .ok_or_else(|| err(column, "unclosed date range: `]` is missing"))?;
+        let inside: String = chars[i + 1..close].iter().collect();
+        let parts: Vec<&str> = inside.split_whitespace().collect();
+        let [from, to_kw, to] = parts[..] else {
+            return Err(err(
+                column,
+                "expected a date range such as [2010 TO 2020-06-30]",
+            ));
+        };
+        if to_kw != "TO" {
+            return Err(err(
+                column,
+                "expected `TO` between the two dates of a range",
+            ));
+        }
+        let bound = |text: &str, included: bool| -> Result<Bound<PartialDate>, QueryError> {
+            if text == "*" {
+                return Ok(Bound::Unbounded);
+            }
+            let date = parse_date(text, column + 1)?;
+            Ok(if included {
+                Bound::Included(date)
+            } else {
+                Bound::Excluded(date)
+            })
+        };
+        let lower = bound(from, opening == Some('['))?;
+        let upper = bound(to, chars[close] == ']')?;
+        return Ok((lower, upper, close + 1));
+    }
+    let start = i;
+    while i < chars.len() && !is_space(chars[i]) && !is_close_paren(chars[i]) {
+        i += 1;
+    }
+    let text: String = chars[start..i].iter().collect();
+    if text.is_empty() {
+        return Err(err(column, "expected a date (YYYY, YYYY-MM or YYYY-MM-DD)"));
+    }
+    let date = parse_date(&text, column)?;
+    let (lower, upper) = match op {
+        "<" => (Bound::Unbounded, Bound::Excluded(date)),
+        "<=" => (Bound::Unbounded, Bound::Included(date)),
+        ">" => (Bound::Excluded(date), Bound::Unbounded),
+        ">=" => (Bound::Included(date), Bound::Unbounded),
+        _ => (Bound::Included(date), Bound::Included(date)),
+    };
+    Ok((lower, upper, i))
+}
+
+fn lex(query: &str, out: &mut Vec<Spanned>) -> Result<(), QueryError> {
     let chars: Vec<char> = query.chars().collect();
-    let mut out = Vec::new();
     let mut i = 0;
     // True where a `+`/`-` may start a clause (start, after space, paren or field).
     let mut at_clause_start = true;
     while i < chars.len() {
         let c = chars[i];
         let column = i + 1;
-        if c.is_whitespace() || c == '\u{3000}' {
+        let push = |out: &mut Vec<Spanned>, tok| out.push(Spanned { tok, column });
+        if is_space(c) {
             i += 1;
             at_clause_start = true;
             continue;
         }
         if is_open_paren(c) {
-            out.push(Spanned {
-                tok: Tok::LParen,
-                column,
-            });
+            push(out, Tok::LParen);
             i += 1;
             at_clause_start = true;
             continue;
         }
         if is_close_paren(c) {
-            out.push(Spanned {
-                tok: Tok::RParen,
-                column,
-            });
+            push(out, Tok::RParen);
             i += 1;
             at_clause_start = false;
             continue;
         }
-        if is_quote(c) {
+        let single_quote = c == '\'' && at_clause_start;
+        if is_quote(c) || single_quote {
             let start = i + 1;
-            let mut j = start;
-            while j < chars.len() && !is_quote(chars[j]) {
-                j += 1;
-            }
-            if j == chars.len() {
+            let closes = |x: char| if single_quote { x == '\'' } else { is_quote(x) };
+            let Some(len) = chars[start..].iter().position(|&x| closes(x)) else {
+                let q = if single_quote { '\'' } else { '"' };
                 return Err(err(
                     column,
-                    "unterminated phrase: a closing `\"` is missing",
+                    format!("unterminated phrase: a closing `{q}` is missing"),
                 ));
-            }
-            let text: String = chars[start..j].iter().collect();
-            out.push(Spanned {
-                tok: Tok::Phrase(text),
-                column,
-            });
-            i = j + 1;
+            };
+            push(out, Tok::Phrase(chars[start..start + len].iter().collect()));
+            i = start + len + 1;
             at_clause_start = false;
             continue;
         }
-        if at_clause_start && (c == '+' || c == '-') {
+        // CNKI's operators stand alone, or touch a quote or parenthesis.
+        if matches!(c, '*' | '+' | '-') {
             let next = chars.get(i + 1).copied();
-            if next.is_some_and(|n| !n.is_whitespace()) {
-                out.push(Spanned {
-                    tok: if c == '+' { Tok::Plus } else { Tok::Minus },
-                    column,
-                });
+            let after_group = matches!(
+                out.last().map(|t| &t.tok),
+                Some(Tok::Phrase(_) | Tok::RParen)
+            ) && !at_clause_start;
+            let alone = next.is_none_or(is_space);
+            let before_group = next.is_some_and(|n| n == '\'' || is_quote(n) || is_open_paren(n));
+            if (at_clause_start && alone) || after_group && (alone || before_group) {
+                push(
+                    out,
+                    match c {
+                        '*' => Tok::And,
+                        '+' => Tok::Or,
+                        _ => Tok::Not,
+                    },
+                );
+                i += 1;
+                at_clause_start = true;
+                continue;
+            }
+            if at_clause_start && c != '*' && next.is_some_and(|n| !is_space(n)) {
+                push(out, if c == '+' { Tok::Plus } else { Tok::Minus });
                 i += 1;
                 continue;
             }
@@ -144,7 +318,7 @@ fn lex(query: &str) -> Result<Vec<Spanned>, QueryError> {
         // A word runs to white space, a parenthesis or a quote.
         let start = i;
         while i < chars.len()
-            && !chars[i].is_whitespace()
+            && !is_space(chars[i])
             && !is_open_paren(chars[i])
             && !is_close_paren(chars[i])
             && !is_quote(chars[i])
@@ -154,22 +328,53 @@ fn lex(query: &str) -> Result<Vec<Spanned>, QueryError> {
         let word: String = chars[start..i].iter().collect();
         at_clause_start = false;
         match word.as_str() {
-            "AND" | "&&" => out.push(Spanned {
-                tok: Tok::And,
-                column,
-            }),
-            "OR" | "||" => out.push(Spanned {
-                tok: Tok::Or,
-                column,
-            }),
-            "NOT" => out.push(Spanned {
-                tok: Tok::Not,
-                column,
-            }),
+            "AND" | "&&" => push(out, Tok::And),
+            "OR" | "||" => push(out, Tok::Or),
+            "NOT" => push(out, Tok::Not),
             _ => {
-                if let Some((name, _)) = word.split_once(':') {
-                    if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic()) {
-                        let Some(field) = FieldRef::parse(name) else {
+                if let Some(p) = proximity(&word, column)? {
+                    push(out, Tok::Prox(p));
+                    at_clause_start = true;
+                    continue;
+                }
+                if let Some((name, op, _)) = field_prefix(&word) {
+                    let value_start = start + name.chars().count() + op.chars().count();
+                    match FieldRef::parse(name) {
+                        Some(FieldRef::Date(field)) => {
+                            let (lower, upper, end) = lex_dates(&chars, value_start, op)?;
+                            push(
+                                out,
+                                Tok::Dates {
+                                    field,
+                                    lower,
+                                    upper,
+                                },
+                            );
+                            i = end;
+                            continue;
+                        }
+                        Some(field) if matches!(op, "=" | ":") => {
+                            push(out, Tok::Field(field));
+                            // The value starts right after the operator (and may be quoted).
+                            i = value_start;
+                            at_clause_start = true;
+                            continue;
+                        }
+                        Some(field) => {
+                            return Err(err(
+                                column,
+                                format!(
+                                    "`{op}` compares dates; `{}` is not a date field (use `=`)",
+                                    field.display_name()
+                                ),
+                            ))
+                        }
+                        // `E=mc2` is a word; `XY=…` and `foo:…` look like a field.
+                        None if op == ":"
+                            || (op == "="
+                                && (2..=3).contains(&name.len())
+                                && name.chars().all(|c| c.is_ascii_uppercase())) =>
+                        {
                             return Err(err(
                                 column,
                                 format!(
@@ -177,25 +382,15 @@ fn lex(query: &str) -> Result<Vec<Spanned>, QueryError> {
                                     canonical_names()
                                 ),
                             ));
-                        };
-                        out.push(Spanned {
-                            tok: Tok::Field(field),
-                            column,
-                        });
-                        // The value starts right after the colon.
-                        i = start + name.chars().count() + 1;
-                        at_clause_start = false;
-                        continue;
+                        }
+                        None => {}
                     }
                 }
-                out.push(Spanned {
-                    tok: Tok::Word(word),
-                    column,
-                });
+                push(out, Tok::Word(word));
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 struct Parser {
@@ -207,13 +402,20 @@ struct Parser {
 }
 
 /// Turns natural-language text (a title, an innovation point, an evaluation query) into a query
-/// that searches its words and nothing else: quotes, parentheses, field prefixes and operators
-/// lose their meaning.
+/// that searches its words and nothing else: quotes, parentheses, field prefixes, truncation
+/// and operators lose their meaning.
 pub fn plain_text_query(text: &str) -> String {
     let cleaned: String = text
         .chars()
         .map(|c| {
-            if is_quote(c) || is_open_paren(c) || is_close_paren(c) || c == ':' {
+            if is_quote(c)
+                || is_open_paren(c)
+                || is_close_paren(c)
+                || matches!(
+                    c,
+                    ':' | '=' | '<' | '>' | '*' | '?' | '\'' | '[' | ']' | '{' | '}'
+                )
+            {
                 ' '
             } else {
                 c
@@ -222,13 +424,18 @@ pub fn plain_text_query(text: &str) -> String {
         .collect();
     cleaned
         .split_whitespace()
-        .map(|word| word.trim_start_matches(['+', '-']))
-        .filter(|word| !word.is_empty() && !matches!(*word, "AND" | "OR" | "NOT" | "&&" | "||"))
+        .map(|word| word.trim_start_matches(['+', '-', '/']))
+        .filter(|word| {
+            !word.is_empty()
+                && !matches!(*word, "AND" | "OR" | "NOT" | "&&" | "||" | "NEAR" | "ADJ")
+                && !matches!(proximity(word, 0), Ok(Some(_)) | Err(_))
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
 
-/// Parses a query string.
+/// Parses a query string. Errors give the column, what was expected, and the query as
+/// understood up to that point.
 pub fn parse(query: &str, default_operator: DefaultOperator) -> Result<Ast, QueryError> {
     let length = query.chars().count();
     if length > MAX_QUERY_CHARS {
@@ -237,26 +444,94 @@ pub fn parse(query: &str, default_operator: DefaultOperator) -> Result<Ast, Quer
             format!("query is {length} characters long; the limit is {MAX_QUERY_CHARS}"),
         ));
     }
-    let toks = lex(query)?;
-    if toks.is_empty() {
-        return Ok(Ast::All);
-    }
-    let mut parser = Parser {
-        toks,
-        pos: 0,
-        end_column: length + 1,
-        default_operator,
-        depth: 0,
-    };
-    let ast = parser.or()?;
-    if let Some(t) = parser.peek() {
-        let message = match t.tok {
-            Tok::RParen => "unmatched `)`".to_string(),
-            _ => "unexpected input".to_string(),
+    let mut toks = Vec::new();
+    let result = lex(query, &mut toks).and_then(|()| {
+        if toks.is_empty() {
+            return Ok(Ast::All);
+        }
+        let mut parser = Parser {
+            toks: toks.clone(),
+            pos: 0,
+            end_column: length + 1,
+            default_operator,
+            depth: 0,
         };
-        return Err(err(t.column, message));
+        let ast = parser.or()?;
+        if let Some(t) = parser.peek() {
+            let message = match t.tok {
+                Tok::RParen => "unmatched `)`".to_string(),
+                _ => "unexpected input".to_string(),
+            };
+            return Err(err(t.column, message));
+        }
+        Ok(simplify(ast))
+    });
+    result.map_err(|mut e| {
+        e.understood = toks
+            .iter()
+            .filter(|t| t.column < e.column)
+            .map(|t| t.tok.render())
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace("= ", "=");
+        e
+    })
+}
+
+/// Operands a proximity accepts: terms, or an `OR` of terms.
+fn is_proximity_operand(ast: &Ast) -> bool {
+    match ast {
+        Ast::Word { .. } | Ast::Phrase { .. } | Ast::Wildcard { .. } => true,
+        Ast::Bool(clauses) => clauses
+            .iter()
+            .all(|(o, a)| *o == Occur::Should && is_proximity_operand(a)),
+        _ => false,
     }
-    Ok(simplify(ast))
+}
+
+/// The one text field (or group) of a proximity's operands.
+fn operand_field(ast: &Ast, column: usize) -> Result<Option<FieldRef>, QueryError> {
+    let mut fields = Vec::new();
+    ast.visit_positive(&mut |a| fields.push(a.field()));
+    fields.dedup();
+    match fields[..] {
+        [] => Ok(None),
+        [f] => Ok(f),
+        _ => Err(err(
+            column,
+            "the terms of a proximity must all be in one field",
+        )),
+    }
+}
+
+/// Removes the field of every term (a proximity keeps it once, for all its terms).
+fn strip_field(ast: Ast) -> Ast {
+    match ast {
+        Ast::Word { text, column, .. } => Ast::Word {
+            field: None,
+            text,
+            column,
+        },
+        Ast::Phrase { text, column, .. } => Ast::Phrase {
+            field: None,
+            text,
+            column,
+        },
+        Ast::Wildcard {
+            pattern, column, ..
+        } => Ast::Wildcard {
+            field: None,
+            pattern,
+            column,
+        },
+        Ast::Bool(clauses) => Ast::Bool(
+            clauses
+                .into_iter()
+                .map(|(o, a)| (o, strip_field(a)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 impl Parser {
@@ -312,6 +587,7 @@ impl Parser {
                 Tok::Word(_)
                     | Tok::Phrase(_)
                     | Tok::Field(_)
+                    | Tok::Dates { .. }
                     | Tok::LParen
                     | Tok::Not
                     | Tok::Plus
@@ -325,6 +601,7 @@ impl Parser {
             let what = match self.peek().map(|t| &t.tok) {
                 Some(Tok::Or) => "`OR` needs a term on each side",
                 Some(Tok::And) => "`AND` needs a term on each side",
+                Some(Tok::Prox(_)) => "a proximity operator needs a term on each side",
                 Some(Tok::RParen) => "expected a term before `)`",
                 _ => "expected a term",
             };
@@ -377,7 +654,75 @@ impl Parser {
             self.depth -= 1;
             return Ok((Some(occur), ast));
         }
-        Ok((None, self.primary(None)?))
+        Ok((None, self.proximity()?))
+    }
+
+    /// `a NEAR/3 b ADJ c` becomes `(a NEAR/3 b) AND (b ADJ c)`.
+    fn proximity(&mut self) -> Result<Ast, QueryError> {
+        let first = self.primary(None)?;
+        let mut pairs = Vec::new();
+        let mut left = first.clone();
+        while let Some(Spanned {
+            tok: Tok::Prox(proximity),
+            column,
+        }) = self.peek().cloned()
+        {
+            self.pos += 1;
+            if !matches!(
+                self.peek().map(|t| &t.tok),
+                Some(Tok::Word(_) | Tok::Phrase(_) | Tok::Field(_) | Tok::LParen)
+            ) {
+                return Err(err(
+                    self.next_column(),
+                    format!("expected a term after `{proximity}`"),
+                ));
+            }
+            let right = self.primary(None)?;
+            for side in [&left, &right] {
+                if !is_proximity_operand(side) {
+                    return Err(err(
+                        column,
+                        format!(
+                            "`{proximity}` joins words, phrases or truncations (or an OR of them), not `{side}`"
+                        ),
+                    ));
+                }
+            }
+            let field = match (
+                operand_field(&left, column)?,
+                operand_field(&right, column)?,
+            ) {
+                (Some(a), Some(b)) if a != b => {
+                    return Err(err(
+                        column,
+                        format!("`{proximity}` needs both terms in one field"),
+                    ))
+                }
+                (a, b) => a.or(b),
+            };
+            if matches!(field, Some(FieldRef::Raw(_) | FieldRef::Date(_))) {
+                return Err(err(
+                    column,
+                    format!("`{proximity}` works in text fields only"),
+                ));
+            }
+            pairs.push((
+                Occur::Must,
+                Ast::Near {
+                    field,
+                    left: Box::new(strip_field(left.clone())),
+                    right: Box::new(strip_field(right.clone())),
+                    proximity,
+                    column,
+                },
+            ));
+            left = right;
+        }
+        Ok(match pairs.len() {
+            0 => first,
+            1 => pairs.remove(0).1,
+            _ => Ast::Bool(pairs),
+        })
     }
 
     fn primary(&mut self, field: Option<FieldRef>) -> Result<Ast, QueryError> {
@@ -389,16 +734,27 @@ impl Parser {
         };
         self.pos += 1;
         match t.tok {
-            Tok::Word(text) => Ok(Ast::Word {
-                field,
-                text,
-                column: t.column,
-            }),
+            Tok::Word(text) => self.word(field, text, t.column),
             Tok::Phrase(text) => Ok(Ast::Phrase {
                 field,
                 text,
                 column: t.column,
             }),
+            Tok::Dates {
+                field: date_field,
+                lower,
+                upper,
+            } => {
+                if field.is_some() {
+                    return Err(err(t.column, "a date cannot follow a field prefix"));
+                }
+                Ok(Ast::Dates {
+                    field: date_field,
+                    lower,
+                    upper,
+                    column: t.column,
+                })
+            }
             Tok::LParen => {
                 self.enter()?;
                 if self.peek().is_some_and(|n| n.tok == Tok::RParen) {
@@ -409,10 +765,7 @@ impl Parser {
                 if !self.eat(&Tok::RParen) {
                     return Err(err(t.column, "unclosed `(`: a `)` is missing"));
                 }
-                Ok(match field {
-                    Some(f) => with_field(inner, f),
-                    None => inner,
-                })
+                Ok(inner.with_field(field))
             }
             Tok::Field(f) => {
                 if field.is_some() {
@@ -422,37 +775,80 @@ impl Parser {
                     Some(Tok::Word(_) | Tok::Phrase(_) | Tok::LParen) => self.primary(Some(f)),
                     _ => Err(err(
                         t.column,
-                        format!("expected a value after `{}:`", f.name()),
+                        format!("expected a value after `{}=`", f.display_name()),
                     )),
                 }
             }
             Tok::RParen => Err(err(t.column, "unmatched `)`")),
             Tok::And | Tok::Or => Err(err(t.column, "operator without a term before it")),
+            Tok::Prox(p) => Err(err(t.column, format!("`{p}` without a term before it"))),
             Tok::Not | Tok::Plus | Tok::Minus => Err(err(t.column, "unexpected operator")),
         }
     }
-}
 
-/// Applies a field prefix to every word and phrase of a parenthesised group.
-fn with_field(ast: Ast, field: FieldRef) -> Ast {
-    match ast {
-        Ast::Word { text, column, .. } => Ast::Word {
-            field: Some(field),
-            text,
+    /// A word, a truncation, or a classification code (`IPC=C22C 38/` joins the group).
+    fn word(
+        &mut self,
+        field: Option<FieldRef>,
+        mut text: String,
+        column: usize,
+    ) -> Result<Ast, QueryError> {
+        if matches!(field, Some(FieldRef::Raw(RawField::Ipc | RawField::Cpc))) {
+            let is_subclass = text.len() == 4 && {
+                let b = text.as_bytes();
+                b[0].is_ascii_alphabetic()
+                    && b[1].is_ascii_digit()
+                    && b[2].is_ascii_digit()
+                    && b[3].is_ascii_alphabetic()
+            };
+            if let Some(Spanned {
+                tok: Tok::Word(group),
+                ..
+            }) = self.peek()
+            {
+                let is_group = group.contains('/')
+                    && group
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == '/' || c == '*');
+                if is_subclass && is_group {
+                    text.push_str(group);
+                    self.pos += 1;
+                }
+            }
+            if text.ends_with('/') {
+                text.push('*');
+            }
+        }
+        let Some(wild) = text.find(['*', '?']) else {
+            return Ok(Ast::Word {
+                field,
+                text,
+                column,
+            });
+        };
+        if matches!(field, Some(FieldRef::Date(_))) {
+            return Err(err(column, "dates take ranges, not truncation"));
+        }
+        let stem = text[..wild].chars().count();
+        if stem < MIN_TRUNCATION_STEM {
+            return Err(err(
+                column,
+                format!(
+                    "truncation needs at least {MIN_TRUNCATION_STEM} characters before `*` or `?`: `{text}`"
+                ),
+            ));
+        }
+        if text.chars().any(chaxin_text::is_han) && text.contains('?') {
+            return Err(err(
+                column,
+                "`?` truncation applies to Latin words; a Chinese word already matches inside longer ones",
+            ));
+        }
+        Ok(Ast::Wildcard {
+            field,
+            pattern: text,
             column,
-        },
-        Ast::Phrase { text, column, .. } => Ast::Phrase {
-            field: Some(field),
-            text,
-            column,
-        },
-        Ast::Bool(clauses) => Ast::Bool(
-            clauses
-                .into_iter()
-                .map(|(o, a)| (o, with_field(a, field)))
-                .collect(),
-        ),
-        Ast::All => Ast::All,
+        })
     }
 }
 
@@ -491,7 +887,7 @@ mod tests {
         assert_eq!(p("稀土 永磁").to_string(), "稀土 OR 永磁");
         assert_eq!(
             p("title:石墨烯 \"锂离子 电池\"").to_string(),
-            "title:石墨烯 OR \"锂离子 电池\""
+            "TI=石墨烯 OR \"锂离子 电池\""
         );
         match p("TI:(graphene OR \"carbon nanotube\")") {
             Ast::Bool(c) => assert!(c.iter().all(|(_, a)| matches!(
@@ -528,6 +924,14 @@ mod tests {
             "a AND b OR c",
             "+稀土 永磁 -钴",
             "title:(a OR \"b c\") AND NOT kind:patent",
+            "TI=(石墨烯 + graphene) * 电池 - 锂",
+            "SU=('生态'+'环境')*'保护'",
+            "AB=(graph* NEAR/3 \"neural network\") AND PD=[2010 TO 2020-06-30]",
+            "稀土 /SEN 永磁 OR 钕铁硼 /PARA 烧结",
+            "PD<2021 AND AD>=2015-03 AND PR>2010 AND ED<=2019-12-31",
+            "IPC=H01M* OR IPC=C22C 38/ OR CPC=G06N3/08",
+            "wom?n ADJ/2 engineer* W/1 training",
+            "LA=zh AND KD=patent AND FT=钢 AND AU=张三 AND AF=清华大学 AND CL=活塞 AND KY=焊接",
             "（锂电池 OR 钠电池） AND 正极",
         ] {
             let once = p(q).to_string();
@@ -568,6 +972,96 @@ mod tests {
         assert_eq!(q, "what similarity laws heated aircraft 5 Nd-Fe-B");
         assert!(parse(&q, DefaultOperator::Or).is_ok());
         assert_eq!(plain_text_query("+ - ()"), "");
+    }
+
+    #[test]
+    fn field_codes_both_forms() {
+        for (q, expected) in [
+            ("TI=石墨烯", "TI=石墨烯"),
+            ("ti:graphene", "TI=graphene"),
+            ("SU=(电池 OR battery)", "SU=电池 OR SU=battery"),
+            ("ky:焊接", "KY=焊接"),
+            ("FT=x", "FT=x"),
+            ("E=mc2", "E=mc2"),
+        ] {
+            assert_eq!(p(q).to_string(), expected, "{q}");
+        }
+    }
+
+    #[test]
+    fn cnki_operators() {
+        assert_eq!(
+            p("TI=(石墨烯 + graphene) * 电池 - 锂").to_string(),
+            "((TI=石墨烯 OR TI=graphene) AND 电池) -锂"
+        );
+        assert_eq!(
+            p("SU=('生态'+'环境')*'保护'").to_string(),
+            "(SU=\"生态\" OR SU=\"环境\") AND \"保护\""
+        );
+        // Attached `+`/`-` still require and exclude.
+        assert_eq!(p("+稀土 -钴").to_string(), "+稀土 -钴");
+    }
+
+    #[test]
+    fn truncation_and_ipc_prefixes() {
+        assert!(matches!(p("graph*"), Ast::Wildcard { .. }));
+        assert!(matches!(p("wom?n"), Ast::Wildcard { .. }));
+        assert_eq!(p("IPC=C22C 38/").to_string(), "IPC=C22C38/*");
+        assert_eq!(p("IPC=H01M*").to_string(), "IPC=H01M*");
+        assert!(e("g*").message.contains("at least 2"));
+        assert!(e("石墨?").message.contains("Latin"));
+    }
+
+    #[test]
+    fn proximity_operators() {
+        match p("TI=(graphene NEAR/3 battery)") {
+            Ast::Near {
+                proximity, field, ..
+            } => {
+                assert_eq!(proximity, Proximity::Near(3));
+                assert_eq!(field, Some(FieldRef::Text(TextField::Title)));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(p("a ADJ b").to_string(), "a ADJ/0 b");
+        assert_eq!(p("a W/2 b").to_string(), "a ADJ/2 b");
+        assert_eq!(p("a NEAR b").to_string(), "a NEAR/5 b");
+        assert_eq!(p("稀土 /SEN 永磁").to_string(), "稀土 /SEN 永磁");
+        assert_eq!(
+            p("a NEAR/2 b ADJ/1 c").to_string(),
+            "a NEAR/2 b AND b ADJ/1 c"
+        );
+        assert_eq!(p("(a OR b) NEAR/2 c").to_string(), "(a OR b) NEAR/2 c");
+        assert!(e("a NEAR/x b").message.contains("distance"));
+        assert!(e("a NEAR/2").message.contains("after `NEAR/2`"));
+        assert!(e("(a AND b) NEAR/2 c").message.contains("words, phrases"));
+        assert!(e("TI=a NEAR/2 AB=b").message.contains("one field"));
+        assert!(e("NEAR/2 b").message.contains("needs a term"));
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            p("PD=[2010 TO 2020-06-30]").to_string(),
+            "PD=[2010 TO 2020-06-30]"
+        );
+        assert_eq!(p("PD<2021").to_string(), "PD<2021");
+        assert_eq!(p("pd:2019").to_string(), "PD=2019");
+        assert_eq!(p("AD=[* TO 2020]").to_string(), "AD<=2020");
+        let error = e("PD<2021-13");
+        assert_eq!(error.column, 4);
+        assert!(error.message.contains("month 13"), "{error}");
+        assert!(e("PD=[2010 2020]").message.contains("date range"));
+        assert!(e("TI<2020").message.contains("not a date field"));
+    }
+
+    #[test]
+    fn errors_say_what_was_understood() {
+        let error = e("TI=石墨烯 AND (电池 OR");
+        assert_eq!(error.understood, "TI=石墨烯 AND ( 电池 OR");
+        assert!(error.to_string().contains("understood so far"), "{error}");
+        let error = e("XY=石墨烯");
+        assert!(error.message.contains("unknown field `XY`"), "{error}");
     }
 
     #[test]

@@ -18,6 +18,7 @@
 mod analyzer;
 mod normalize;
 mod script;
+mod sentence;
 mod settings;
 mod stopwords;
 mod tokenizer;
@@ -25,6 +26,7 @@ mod tokenizer;
 pub use analyzer::{Analyzer, PhraseTerms, Token};
 pub use normalize::{normalize, Normalized};
 pub use script::{is_han, is_word_char};
+pub use sentence::{is_sentence_end, sentence_of, sentences};
 pub use settings::{AnalyzerSettings, SettingsError, ANALYZER_VERSION};
 pub use tokenizer::{
     register_tokenizers, ChaxinTokenizer, VecTokenStream, EXACT_TOKENIZER, MAIN_TOKENIZER,

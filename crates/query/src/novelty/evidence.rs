@@ -1,0 +1,405 @@
+//! Where a candidate discloses the features of a point: occurrences, sentences, proximity.
+//!
+//! The candidate's stored text is analysed again with the index's analyzer, so a feature is
+//! found exactly where the index would match it, and passages point into the stored text.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use chaxin_index::{Record, TextField};
+use chaxin_text::{sentence_of, sentences, Analyzer};
+
+use super::features::{span_of, Feature};
+use crate::highlight::render;
+
+/// Longest text of one field analysed for evidence, in bytes (claims can be very long; the
+/// first claims matter most).
+const MAX_EVIDENCE_BYTES: usize = 24_000;
+/// Longest passage returned, in characters.
+const MAX_PASSAGE_CHARS: usize = 240;
+/// Features further apart than this many positions (characters in Chinese, words otherwise)
+/// earn no proximity credit.
+pub(crate) const PROXIMITY_WINDOW: usize = 8;
+/// Saturation of the proximity credit of one feature pair (as BM25's k1).
+const PROXIMITY_SATURATION: f32 = 0.3;
+
+/// One analysed field value of a candidate.
+struct Value {
+    field: TextField,
+    text: String,
+    sentences: Vec<Range<usize>>,
+    /// Main-stream terms: (term, position, span, byte range).
+    tokens: Vec<(String, usize, usize, Range<usize>)>,
+    /// Exact-stream terms (Han bigrams, whole words): (position, byte range).
+    exact: Vec<(usize, Range<usize>)>,
+}
+
+/// A candidate's analysed text (title, keywords, abstract, claims).
+pub(crate) struct DocText {
+    values: Vec<Value>,
+    by_term: HashMap<String, Vec<(usize, usize)>>,
+    /// Exact term → (value, index in `exact`).
+    by_exact: HashMap<String, Vec<(usize, usize)>>,
+}
+
+/// Where a feature occurs.
+#[derive(Debug, Clone)]
+pub(crate) struct Occurrence {
+    value: usize,
+    position: usize,
+    end: usize,
+    range: Range<usize>,
+    sentence: usize,
+}
+
+/// The evidence of one point in one candidate.
+pub(crate) struct PointEvidence {
+    /// Occurrences of each feature, in feature order.
+    pub occurrences: Vec<Vec<Occurrence>>,
+    /// Weighted share of the features found anywhere (generic ones weigh little).
+    pub coverage: f32,
+    /// Weighted share found in the single best sentence.
+    pub sentence_coverage: f32,
+    /// (value, sentence) of that best sentence.
+    best_sentence: Option<(usize, usize)>,
+    /// Idf-weighted credit for consecutive features of the point standing close together.
+    pub proximity: f32,
+}
+
+/// A found feature with its passage.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FoundFeature {
+    pub feature: String,
+    /// Field of the passage.
+    pub field: &'static str,
+    /// The sentence that discloses it, HTML-escaped, features in `<em>`.
+    pub passage: String,
+}
+
+impl DocText {
+    pub fn new(analyzer: &Analyzer, record: &Record) -> Self {
+        let lang = record.lang();
+        let mut texts: Vec<(TextField, &str)> = Vec::new();
+        if let Some(title) = &record.title {
+            texts.extend(
+                title
+                    .texts_preferring(lang)
+                    .into_iter()
+                    .map(|t| (TextField::Title, t)),
+            );
+        }
+        texts.extend(
+            record
+                .keywords
+                .iter()
+                .map(|k| (TextField::Keywords, k.as_str())),
+        );
+        if let Some(abstract_text) = &record.abstract_text {
+            texts.extend(
+                abstract_text
+                    .texts_preferring(lang)
+                    .into_iter()
+                    .map(|t| (TextField::Abstract, t)),
+            );
+        }
+        if let Some(claims) = &record.claims {
+            texts.push((TextField::Claims, claims.as_str()));
+        }
+        let mut values = Vec::with_capacity(texts.len());
+        let mut by_term: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut by_exact: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (field, text) in texts {
+            let text = truncate(text, MAX_EVIDENCE_BYTES);
+            let (main, exact_tokens) = analyzer.analyze_both(text);
+            let index = values.len();
+            let mut exact = Vec::with_capacity(exact_tokens.len());
+            for (i, t) in exact_tokens.into_iter().enumerate() {
+                exact.push((t.position, t.offset_from..t.offset_to));
+                by_exact.entry(t.text).or_default().push((index, i));
+            }
+            let tokens: Vec<_> = main
+                .into_iter()
+                .map(|t| {
+                    let span = span_of(&t);
+                    (t.text, t.position, span, t.offset_from..t.offset_to)
+                })
+                .collect();
+            for (i, (term, ..)) in tokens.iter().enumerate() {
+                by_term.entry(term.clone()).or_default().push((index, i));
+            }
+            values.push(Value {
+                field,
+                text: text.to_string(),
+                sentences: sentences(text),
+                tokens,
+                exact,
+            });
+        }
+        Self {
+            values,
+            by_term,
+            by_exact,
+        }
+    }
+
+    /// Occurrences of a Han word as a character sequence (its exact-stream bigrams at
+    /// consecutive positions), whatever the segmentation of the surrounding text.
+    fn characters(&self, bigrams: &[(usize, String)], chars: usize) -> Vec<Occurrence> {
+        let Some((_, first)) = bigrams.first() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for &(value, start) in self.by_exact.get(first).into_iter().flatten() {
+            let v = &self.values[value];
+            let (position, ref range) = v.exact[start];
+            let all = bigrams[1..].iter().all(|(offset, term)| {
+                self.by_exact.get(term).is_some_and(|occ| {
+                    occ.iter()
+                        .any(|&(w, i)| w == value && v.exact[i].0 == position + offset)
+                })
+            });
+            if all {
+                let end_byte = v
+                    .exact
+                    .iter()
+                    .find(|(p, _)| *p == position + chars - 1)
+                    .map_or(range.end, |(_, r)| {
+                        r.start + v.text[r.start..].chars().next().map_or(0, char::len_utf8)
+                    });
+                out.push(Occurrence {
+                    value,
+                    position,
+                    end: position + chars,
+                    range: range.start..end_byte,
+                    sentence: sentence_of(&v.sentences, range.start),
+                });
+            }
+        }
+        out
+    }
+
+    fn occurrence(&self, value: usize, token: usize, last: usize) -> Occurrence {
+        let v = &self.values[value];
+        let (_, position, _, ref first) = v.tokens[token];
+        let (_, last_position, last_span, ref last_range) = v.tokens[last];
+        Occurrence {
+            value,
+            position,
+            end: last_position + last_span,
+            range: first.start..last_range.end,
+            sentence: sentence_of(&v.sentences, first.start),
+        }
+    }
+
+    /// Occurrences of consecutive `terms` (each starting at most one position after the end
+    /// of the previous one).
+    fn sequence(&self, terms: &[String]) -> Vec<Occurrence> {
+        let Some(first) = terms.first() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for &(value, start) in self.by_term.get(first).into_iter().flatten() {
+            let tokens = &self.values[value].tokens;
+            let mut last = start;
+            let mut ok = true;
+            for term in &terms[1..] {
+                let (_, position, span, _) = tokens[last];
+                let end = position + span;
+                match tokens[last + 1..]
+                    .iter()
+                    .take_while(|t| t.1 <= end + 1)
+                    .position(|t| &t.0 == term && t.1 >= end.saturating_sub(1))
+                {
+                    Some(p) => last = last + 1 + p,
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if ok {
+                out.push(self.occurrence(value, start, last));
+            }
+        }
+        out
+    }
+
+    /// The evidence of a point's `features` in this text.
+    pub fn evidence(&self, features: &[Feature]) -> PointEvidence {
+        let occurrences: Vec<Vec<Occurrence>> = features
+            .iter()
+            .map(|f| {
+                let mut occ = self.sequence(&f.terms);
+                for alternative in &f.synonym_terms {
+                    occ.extend(self.sequence(alternative));
+                }
+                if !f.bigrams.is_empty() {
+                    occ.extend(self.characters(&f.bigrams, f.span));
+                }
+                occ.sort_by_key(|o| (o.value, o.position));
+                occ.dedup_by_key(|o| (o.value, o.position));
+                occ
+            })
+            .collect();
+        let total: f32 = features
+            .iter()
+            .map(|f| f.weight)
+            .sum::<f32>()
+            .max(f32::MIN_POSITIVE);
+        let found: f32 = features
+            .iter()
+            .zip(&occurrences)
+            .filter(|(_, o)| !o.is_empty())
+            .map(|(f, _)| f.weight)
+            .sum();
+        let mut by_sentence: HashMap<(usize, usize), f32> = HashMap::new();
+        for (feature, occ) in features.iter().zip(&occurrences) {
+            let mut sentences: Vec<(usize, usize)> =
+                occ.iter().map(|o| (o.value, o.sentence)).collect();
+            sentences.dedup();
+            for s in sentences {
+                *by_sentence.entry(s).or_default() += feature.weight;
+            }
+        }
+        // Ties go to the earliest sentence, so the passage is deterministic.
+        let best_sentence = by_sentence
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(k, v)| (*k, *v));
+        let mut proximity = 0.0;
+        for i in 1..features.len() {
+            let acc = pair_proximity(&occurrences[i - 1], &occurrences[i]);
+            if acc > 0.0 {
+                // The mean idf of the pair (the minimum was worse on every dev set).
+                let weight = (features[i - 1].weight + features[i].weight) / 2.0;
+                proximity +=
+                    weight * acc * (PROXIMITY_SATURATION + 1.0) / (acc + PROXIMITY_SATURATION);
+            }
+        }
+        PointEvidence {
+            occurrences,
+            coverage: found / total,
+            sentence_coverage: best_sentence.map_or(0.0, |(_, w)| w / total),
+            best_sentence: best_sentence.map(|(k, _)| k),
+            proximity,
+        }
+    }
+
+    /// A passage for each found feature: the best sentence when it holds the feature, else
+    /// the feature's first occurrence (title, keywords, abstract, claims, in that order).
+    pub fn passages(&self, features: &[Feature], evidence: &PointEvidence) -> Vec<FoundFeature> {
+        let mut out = Vec::new();
+        for (feature, occ) in features.iter().zip(&evidence.occurrences) {
+            if feature.generic || occ.is_empty() {
+                continue;
+            }
+            let chosen = evidence
+                .best_sentence
+                .and_then(|(v, s)| occ.iter().find(|o| o.value == v && o.sentence == s))
+                .unwrap_or(&occ[0]);
+            let value = &self.values[chosen.value];
+            let sentence = value.sentences[chosen.sentence].clone();
+            // Mark every feature of the point inside the sentence.
+            let mut marks: Vec<Range<usize>> = evidence
+                .occurrences
+                .iter()
+                .zip(features)
+                .filter(|(_, f)| !f.generic)
+                .flat_map(|(o, _)| o.iter())
+                .filter(|o| o.value == chosen.value && o.sentence == chosen.sentence)
+                .map(|o| o.range.clone())
+                .filter(|r| r.start >= sentence.start && r.end <= sentence.end)
+                .collect();
+            marks = merge(marks);
+            out.push(FoundFeature {
+                feature: feature.text.clone(),
+                field: value.field.name(),
+                passage: passage(&value.text, sentence, &marks, &chosen.range),
+            });
+        }
+        out
+    }
+}
+
+/// Proximity credit of two features: Σ 1/(gap+1)² over occurrence pairs in the same value
+/// whose gap is at most [`PROXIMITY_WINDOW`] positions (either order).
+fn pair_proximity(a: &[Occurrence], b: &[Occurrence]) -> f32 {
+    let mut acc = 0.0;
+    for x in a {
+        for y in b.iter().filter(|y| y.value == x.value) {
+            // Positions between the two (0 when adjacent or overlapping), either order.
+            let gap = if y.position >= x.end {
+                y.position - x.end
+            } else {
+                x.position.saturating_sub(y.end)
+            };
+            if gap <= PROXIMITY_WINDOW {
+                acc += 1.0 / ((gap + 1) * (gap + 1)) as f32;
+            }
+        }
+    }
+    acc
+}
+
+fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut out: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        match out.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// The sentence with `marks`, cut to about [`MAX_PASSAGE_CHARS`] around `anchor`.
+fn passage(
+    text: &str,
+    sentence: Range<usize>,
+    marks: &[Range<usize>],
+    anchor: &Range<usize>,
+) -> String {
+    let mut window = sentence.clone();
+    if text[sentence.clone()].chars().count() > MAX_PASSAGE_CHARS {
+        let before: Vec<(usize, char)> =
+            text[sentence.start..anchor.start].char_indices().collect();
+        let back = MAX_PASSAGE_CHARS / 3;
+        let start = if before.len() > back {
+            sentence.start + before[before.len() - back].0
+        } else {
+            sentence.start
+        };
+        let end = text[start..sentence.end]
+            .char_indices()
+            .nth(MAX_PASSAGE_CHARS)
+            .map_or(sentence.end, |(i, _)| start + i)
+            .max(anchor.end);
+        window = start..end;
+    }
+    let inside: Vec<Range<usize>> = marks
+        .iter()
+        .filter(|r| r.start >= window.start && r.end <= window.end)
+        .cloned()
+        .collect();
+    let mut out = String::new();
+    if window.start > sentence.start {
+        out.push('…');
+    }
+    out.push_str(render(text, &inside, window.clone()).trim());
+    if window.end < sentence.end {
+        out.push('…');
+    }
+    out
+}
+
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}

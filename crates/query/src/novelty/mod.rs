@@ -1,0 +1,767 @@
+//! Novelty search: innovation points (查新点) and a cut-off date in, prior art out, with what
+//! each document discloses of each point, where, and how it was found.
+//!
+//! For every point the engine extracts weighted features ([`features`]), writes the search
+//! expressions in the expert language, runs them (their hit counts go into the report), takes
+//! the best [`RERANK_DEPTH`] candidates of the broad expression, and re-ranks the union of all
+//! points' candidates on their stored text ([`evidence`]): BM25 plus credit for features that
+//! stand together (proximity), for the share of the point covered, and for covering it in one
+//! sentence.
+
+mod evidence;
+mod features;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Bound;
+use std::time::Instant;
+
+use chaxin_index::{Kind, PartialDate, Record};
+use serde::{Deserialize, Serialize};
+use tantivy::query::Query;
+use tantivy::{DocAddress, Searcher, Term};
+
+pub use evidence::FoundFeature;
+pub use features::Feature;
+
+use crate::ast::{Ast, Occur};
+use crate::collector::TopByScoreThenId;
+use crate::compile::{Clause, Compiler};
+use crate::engine::{load_record, SearchEngine};
+use crate::error::SearchError;
+use crate::field::{DateField, FieldGroup, FieldRef};
+use crate::parser::{parse, DefaultOperator, MAX_QUERY_CHARS};
+use evidence::{DocText, PointEvidence};
+
+/// Most points in one request.
+pub const MAX_POINTS: usize = 20;
+/// Candidates per point that are re-ranked on their text.
+pub const RERANK_DEPTH: usize = 200;
+/// Largest `limit`.
+pub const MAX_NOVELTY_LIMIT: usize = 200;
+
+/// Weight of the proximity credit (in BM25 units).
+const PROXIMITY_WEIGHT: f32 = 1.0;
+/// Weight of the covered share of the point, times the point's total feature weight.
+const COVERAGE_WEIGHT: f32 = 0.5;
+/// Weight of the share covered in one sentence, times the point's total feature weight.
+const SENTENCE_WEIGHT: f32 = 0.5;
+/// Share of a document's other points' scores added to its best point's.
+const OTHER_POINTS_SHARE: f32 = 0.25;
+/// Key-feature coverage from which a document is `Y` (with a partner) rather than `A`.
+const Y_COVERAGE: f32 = 0.5;
+
+fn default_limit() -> usize {
+    50
+}
+
+/// Filters of a novelty request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoveltyFilters {
+    /// Only these kinds.
+    #[serde(default)]
+    pub kind: Vec<Kind>,
+    /// Only these languages.
+    #[serde(default)]
+    pub lang: Vec<String>,
+    /// Only records with one of these IPC codes or prefixes (`H01M`, `C22C 38/`).
+    #[serde(default)]
+    pub ipc: Vec<String>,
+}
+
+/// The body of `POST /v1/novelty`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoveltyRequest {
+    /// The innovation points, in Chinese or English.
+    pub points: Vec<String>,
+    /// Only prior art before this date (patents by priority, else filing, else publication
+    /// date). Records without any date are kept and flagged unless `drop_undated`.
+    #[serde(default)]
+    pub cutoff: Option<PartialDate>,
+    #[serde(default)]
+    pub filters: NoveltyFilters,
+    /// Expert-language expressions every candidate must match (`KD=patent`, `IPC=H01M*`).
+    #[serde(default)]
+    pub must: Vec<String>,
+    /// Other ways of saying a word of the points: `{"石墨烯": ["graphene"]}`.
+    #[serde(default)]
+    pub synonyms: BTreeMap<String, Vec<String>>,
+    /// Candidates returned.
+    #[serde(default = "default_limit")]
+    pub limit: usize,
+    /// Leave out records with no date at all.
+    #[serde(default)]
+    pub drop_undated: bool,
+}
+
+impl Default for NoveltyRequest {
+    fn default() -> Self {
+        Self {
+            points: Vec::new(),
+            cutoff: None,
+            filters: NoveltyFilters::default(),
+            must: Vec::new(),
+            synonyms: BTreeMap::new(),
+            limit: default_limit(),
+            drop_undated: false,
+        }
+    }
+}
+
+/// Relevance class of a document for a point (search-report categories).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Category {
+    /// Discloses every key feature of the point on its own.
+    X,
+    /// Discloses most key features; with another candidate it covers the point.
+    Y,
+    /// Background.
+    A,
+}
+
+/// A search expression that was run, with its hit count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Expression {
+    /// `broad` (any feature: the ranking expression) or `all` (every key feature).
+    pub purpose: String,
+    /// The expression in the expert language, as normalised.
+    pub expression: String,
+    /// Records it matches.
+    pub hits: u64,
+}
+
+/// What the response says about one point.
+#[derive(Debug, Clone, Serialize)]
+pub struct PointReport {
+    /// 1-based number of the point.
+    pub point: usize,
+    pub text: String,
+    /// Its features, in the order of the point.
+    pub features: Vec<Feature>,
+    pub expressions: Vec<Expression>,
+    /// Id of the candidate that covers the point best.
+    pub closest: Option<String>,
+}
+
+/// Score components of one point (the machine-readable explanation).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ScoreParts {
+    /// BM25 of the broad expression (0 when the point's search did not retrieve it).
+    pub bm25: f32,
+    /// Credit for consecutive features standing close together.
+    pub proximity: f32,
+    /// Weighted share of the point's features found.
+    pub coverage: f32,
+    /// Weighted share found in one sentence.
+    pub sentence: f32,
+    /// `bm25 + 1.0 × proximity + (0.5 × coverage + 0.5 × sentence) × total feature weight`.
+    pub score: f32,
+}
+
+/// How a candidate relates to one point.
+#[derive(Debug, Clone, Serialize)]
+pub struct PointMatch {
+    pub point: usize,
+    pub category: Category,
+    /// Weighted share of the key features (not `方法`, `system`, …) found.
+    pub coverage: f32,
+    pub found: Vec<FoundFeature>,
+    pub missing: Vec<String>,
+    pub explanation: ScoreParts,
+}
+
+/// A prior-art candidate.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub id: String,
+    /// Best point's score plus a quarter of the others'.
+    pub score: f32,
+    /// The best category over the points.
+    pub category: Category,
+    pub kind: Kind,
+    pub lang: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pub_date: Option<PartialDate>,
+    /// The date compared with the cut-off (priority, filing or publication).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_date: Option<PartialDate>,
+    /// False when the record has no date: it may not be prior art.
+    pub date_known: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doi: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pub_number: Option<String>,
+    pub points: Vec<PointMatch>,
+    /// Ids of near-duplicates folded into this one (same DOI, title or patent family).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub collapsed: Vec<String>,
+}
+
+/// The answer to a novelty request.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoveltyResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cutoff: Option<PartialDate>,
+    pub points: Vec<PointReport>,
+    /// Distinct candidates considered (before collapsing and the limit).
+    pub considered: usize,
+    pub candidates: Vec<Candidate>,
+    pub took_ms: f64,
+}
+
+impl NoveltyRequest {
+    /// Checks sizes and values; errors name the field.
+    pub fn validate(&self) -> Result<(), SearchError> {
+        let invalid = |field, message: String| Err(SearchError::InvalidValue { field, message });
+        if self.points.is_empty() || self.points.len() > MAX_POINTS {
+            return invalid(
+                "points",
+                format!(
+                    "give between 1 and {MAX_POINTS} innovation points, got {}",
+                    self.points.len()
+                ),
+            );
+        }
+        for (i, point) in self.points.iter().enumerate() {
+            let chars = point.chars().count();
+            if point.trim().is_empty() || chars > MAX_QUERY_CHARS {
+                return invalid(
+                    "points",
+                    format!(
+                        "point {} must have 1 to {MAX_QUERY_CHARS} characters, it has {chars}",
+                        i + 1
+                    ),
+                );
+            }
+        }
+        if self.limit == 0 || self.limit > MAX_NOVELTY_LIMIT {
+            return invalid(
+                "limit",
+                format!(
+                    "must be between 1 and {MAX_NOVELTY_LIMIT}, got {}",
+                    self.limit
+                ),
+            );
+        }
+        if let Some(bad) = self
+            .filters
+            .lang
+            .iter()
+            .find(|l| !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase()))
+        {
+            return invalid(
+                "filters.lang",
+                format!("`{bad}` is not a lowercase ISO 639 code such as `zh` or `en`"),
+            );
+        }
+        if self.synonyms.len() > 200 || self.synonyms.values().any(|v| v.len() > 50) {
+            return invalid(
+                "synonyms",
+                "at most 200 words with at most 50 synonyms each".to_string(),
+            );
+        }
+        Ok(())
+    }
+}
+
+fn word(text: &str) -> Ast {
+    // A feature is a token of the point; operators and quotes cannot occur in it, except
+    // a capitalised operator word.
+    let text = match text {
+        "AND" | "OR" | "NOT" | "NEAR" | "ADJ" => text.to_lowercase(),
+        _ => text.to_string(),
+    };
+    Ast::Word {
+        field: None,
+        text,
+        column: 0,
+    }
+}
+
+/// A feature and its synonyms as alternatives.
+fn feature_ast(feature: &Feature) -> Ast {
+    if feature.synonyms.is_empty() {
+        return word(&feature.text);
+    }
+    let mut alternatives = vec![(Occur::Should, word(&feature.text))];
+    for synonym in &feature.synonyms {
+        let term = if synonym.split_whitespace().count() > 1 {
+            Ast::Phrase {
+                field: None,
+                text: synonym.replace('"', ""),
+                column: 0,
+            }
+        } else {
+            word(synonym)
+        };
+        alternatives.push((Occur::Should, term));
+    }
+    Ast::Bool(alternatives)
+}
+
+/// What restricts every expression of a request: cut-off, filters, `must`.
+fn restrictions(
+    request: &NoveltyRequest,
+    compiler: &Compiler<'_>,
+) -> Result<Vec<(Occur, Ast)>, SearchError> {
+    let mut out = Vec::new();
+    if let Some(cutoff) = request.cutoff {
+        if request.drop_undated {
+            out.push((
+                Occur::Must,
+                Ast::Dates {
+                    field: DateField::Effective,
+                    lower: Bound::Unbounded,
+                    upper: Bound::Excluded(cutoff),
+                    column: 0,
+                },
+            ));
+        } else {
+            out.push((
+                Occur::MustNot,
+                Ast::Dates {
+                    field: DateField::Effective,
+                    lower: Bound::Included(cutoff),
+                    upper: Bound::Unbounded,
+                    column: 0,
+                },
+            ));
+        }
+    } else if request.drop_undated {
+        out.push((
+            Occur::Must,
+            Ast::Dates {
+                field: DateField::Effective,
+                lower: Bound::Unbounded,
+                upper: Bound::Unbounded,
+                column: 0,
+            },
+        ));
+    }
+    let any_of = |field: FieldRef, values: Vec<String>| -> Ast {
+        Ast::Bool(
+            values
+                .into_iter()
+                .map(|text| {
+                    let ast = if text.contains('*') || text.ends_with('/') {
+                        let pattern = if text.ends_with('/') {
+                            format!("{text}*")
+                        } else {
+                            text
+                        };
+                        Ast::Wildcard {
+                            field: Some(field),
+                            pattern: pattern.replace(' ', ""),
+                            column: 0,
+                        }
+                    } else {
+                        Ast::Word {
+                            field: Some(field),
+                            text: text.replace(' ', ""),
+                            column: 0,
+                        }
+                    };
+                    (Occur::Should, ast)
+                })
+                .collect(),
+        )
+    };
+    let f = &request.filters;
+    if !f.kind.is_empty() {
+        out.push((
+            Occur::Must,
+            any_of(
+                FieldRef::Raw(crate::field::RawField::Kind),
+                f.kind.iter().map(|k| k.as_str().to_string()).collect(),
+            ),
+        ));
+    }
+    if !f.lang.is_empty() {
+        out.push((
+            Occur::Must,
+            any_of(FieldRef::Raw(crate::field::RawField::Lang), f.lang.clone()),
+        ));
+    }
+    if !f.ipc.is_empty() {
+        // A section, class or subclass (`H01M`) is indexed as such and matches exactly;
+        // a group (`C22C 38/`) or `*` matches by prefix.
+        let codes = f.ipc.iter().map(|code| code.trim().to_string()).collect();
+        out.push((
+            Occur::Must,
+            any_of(FieldRef::Raw(crate::field::RawField::Ipc), codes),
+        ));
+    }
+    for (i, expression) in request.must.iter().enumerate() {
+        let invalid = |e: crate::error::QueryError| SearchError::InvalidValue {
+            field: "must",
+            message: format!("expression {}: {e}", i + 1),
+        };
+        let ast = parse(expression, DefaultOperator::And).map_err(invalid)?;
+        // Compiled once here so that its errors (`KD=blog`) are reported against `must`.
+        compiler.compile(&ast).map_err(invalid)?;
+        out.push((Occur::Must, ast));
+    }
+    Ok(out)
+}
+
+/// `FT=(features…)` joined by `occur`, plus the restrictions.
+fn expression(features: &[&Feature], occur: Occur, restrictions: &[(Occur, Ast)]) -> Ast {
+    let terms = Ast::Bool(features.iter().map(|f| (occur, feature_ast(f))).collect())
+        .with_field(Some(FieldRef::Group(FieldGroup::FullText)));
+    let mut clauses = vec![(Occur::Must, terms)];
+    clauses.extend(restrictions.iter().cloned());
+    if clauses.len() == 1 {
+        clauses.pop().map_or(Ast::All, |(_, a)| a)
+    } else {
+        Ast::Bool(clauses)
+    }
+}
+
+/// One retrieved candidate.
+struct Retrieved {
+    address: DocAddress,
+    /// BM25 of each point's broad expression (0 when not retrieved by it).
+    bm25: Vec<f32>,
+}
+
+/// Dedup keys of a record: DOI, normalised title (long enough to be distinctive), family.
+fn duplicate_keys(record: &Record) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Some(doi) = &record.doi {
+        keys.push(format!("doi:{}", doi.trim().to_lowercase()));
+    }
+    let title: String = record
+        .display_title()
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    if title.chars().count() >= 12 {
+        keys.push(format!("title:{title}"));
+    }
+    if let Some(family) = &record.family_id {
+        keys.push(format!("family:{family}"));
+    }
+    keys
+}
+
+impl SearchEngine {
+    /// Runs a novelty request.
+    pub fn novelty(&self, request: &NoveltyRequest) -> Result<NoveltyResponse, SearchError> {
+        let started = Instant::now();
+        request.validate()?;
+        let searcher = self.reader.searcher();
+        let analyzer = &self.index.analyzer;
+        let compiler = Compiler {
+            index: &self.index,
+            boosts: &self.config.boosts,
+        };
+        let restrictions = restrictions(request, &compiler)?;
+        let idf = idf_of(&searcher, self);
+
+        // Features, expressions and candidates of every point.
+        let mut reports = Vec::with_capacity(request.points.len());
+        let mut point_features = Vec::with_capacity(request.points.len());
+        let mut retrieved: Vec<Retrieved> = Vec::new();
+        let mut slot: HashMap<DocAddress, usize> = HashMap::new();
+        for (p, point) in request.points.iter().enumerate() {
+            let features = features::extract(analyzer, point, &request.synonyms, &idf);
+            if features.is_empty() {
+                return Err(SearchError::InvalidValue {
+                    field: "points",
+                    message: format!("point {} has no searchable words", p + 1),
+                });
+            }
+            let all: Vec<&Feature> = features.iter().collect();
+            let key: Vec<&Feature> = key_features(&features);
+            let broad = expression(&all, Occur::Should, &restrictions);
+            let every = expression(&key, Occur::Must, &restrictions);
+            let mut expressions = Vec::new();
+            let mut ranked = Vec::new();
+            for (purpose, ast) in [("broad", &broad), ("all", &every)] {
+                // `must` was checked; what is left to fail are filter values.
+                let compiled = compiler
+                    .compile(ast)
+                    .map_err(|e| SearchError::InvalidValue {
+                        field: "filters",
+                        message: e.message,
+                    })?;
+                let prune = matches!(compiled, Some(Clause::Terms(_)));
+                let query: Box<dyn Query> = compiled
+                    .map(Clause::into_query)
+                    .unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery));
+                let hits = if purpose == "broad" {
+                    let collector = TopByScoreThenId {
+                        k: RERANK_DEPTH.max(request.limit),
+                        id_field: "id".to_string(),
+                        prune,
+                    };
+                    let (count, top) = searcher.search(&query, &collector)?;
+                    ranked = top;
+                    if prune {
+                        query.count(&searcher)? as u64
+                    } else {
+                        count
+                    }
+                } else {
+                    query.count(&searcher)? as u64
+                };
+                expressions.push(Expression {
+                    purpose: purpose.to_string(),
+                    expression: ast.to_string(),
+                    hits,
+                });
+            }
+            for r in ranked {
+                let i = *slot.entry(r.address).or_insert_with(|| {
+                    retrieved.push(Retrieved {
+                        address: r.address,
+                        bm25: vec![0.0; request.points.len()],
+                    });
+                    retrieved.len() - 1
+                });
+                retrieved[i].bm25[p] = r.score;
+            }
+            reports.push(PointReport {
+                point: p + 1,
+                text: point.clone(),
+                features: features.clone(),
+                expressions,
+                closest: None,
+            });
+            point_features.push(features);
+        }
+
+        // Evidence and scores.
+        struct Scored {
+            record: Record,
+            evidence: Vec<PointEvidence>,
+            parts: Vec<ScoreParts>,
+            score: f32,
+            text: DocText,
+        }
+        let mut scored = Vec::with_capacity(retrieved.len());
+        for r in &retrieved {
+            let record = load_record(&searcher, self.index.fields.source_json, r.address)?;
+            let text = DocText::new(analyzer, &record);
+            let mut evidence = Vec::with_capacity(point_features.len());
+            let mut parts = Vec::with_capacity(point_features.len());
+            for (p, features) in point_features.iter().enumerate() {
+                let e = text.evidence(features);
+                let total: f32 = features.iter().map(|f| f.weight).sum();
+                let score = r.bm25[p]
+                    + PROXIMITY_WEIGHT * e.proximity
+                    + (COVERAGE_WEIGHT * e.coverage + SENTENCE_WEIGHT * e.sentence_coverage)
+                        * total;
+                parts.push(ScoreParts {
+                    bm25: r.bm25[p],
+                    proximity: e.proximity,
+                    coverage: e.coverage,
+                    sentence: e.sentence_coverage,
+                    score,
+                });
+                evidence.push(e);
+            }
+            let best = parts.iter().map(|s| s.score).fold(0.0, f32::max);
+            let sum: f32 = parts.iter().map(|s| s.score).sum();
+            let score = crate::collector::quantize(best + OTHER_POINTS_SHARE * (sum - best));
+            scored.push(Scored {
+                record,
+                evidence,
+                parts,
+                score,
+                text,
+            });
+        }
+        scored.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.record.id.cmp(&b.record.id))
+        });
+
+        // Which key features each candidate discloses, per point (for X/Y/A).
+        let disclosed: Vec<Vec<HashSet<usize>>> = scored
+            .iter()
+            .map(|s| {
+                point_features
+                    .iter()
+                    .zip(&s.evidence)
+                    .map(|(features, e)| {
+                        features
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, f)| !f.generic && !e.occurrences[*i].is_empty())
+                            .map(|(i, _)| i)
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let key_sets: Vec<HashSet<usize>> = point_features
+            .iter()
+            .map(|features| {
+                let key: HashSet<usize> = features
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| !f.generic)
+                    .map(|(i, _)| i)
+                    .collect();
+                key
+            })
+            .collect();
+
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut candidates: Vec<Candidate> = Vec::new();
+        for (rank, s) in scored.iter().enumerate() {
+            let keys = duplicate_keys(&s.record);
+            if let Some(&kept) = keys.iter().find_map(|k| seen.get(k)) {
+                candidates[kept].collapsed.push(s.record.id.clone());
+                continue;
+            }
+            if candidates.len() >= request.limit {
+                continue;
+            }
+            let index = candidates.len();
+            for k in keys {
+                seen.entry(k).or_insert(index);
+            }
+            let mut points = Vec::with_capacity(point_features.len());
+            for (p, features) in point_features.iter().enumerate() {
+                let e = &s.evidence[p];
+                let key = &key_sets[p];
+                let found_keys = &disclosed[rank][p];
+                let key_weight: f32 = key.iter().map(|&i| features[i].weight).sum();
+                let found_weight: f32 = found_keys.iter().map(|&i| features[i].weight).sum();
+                let coverage = if key.is_empty() {
+                    e.coverage
+                } else {
+                    found_weight / key_weight.max(f32::MIN_POSITIVE)
+                };
+                let category = if !key.is_empty() && found_keys.len() == key.len() {
+                    Category::X
+                } else if coverage >= Y_COVERAGE
+                    && disclosed.iter().enumerate().any(|(other, d)| {
+                        other != rank
+                            && key
+                                .iter()
+                                .all(|i| found_keys.contains(i) || d[p].contains(i))
+                    })
+                {
+                    Category::Y
+                } else {
+                    Category::A
+                };
+                let missing = features
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, f)| !f.generic && e.occurrences[*i].is_empty())
+                    .map(|(_, f)| f.text.clone())
+                    .collect();
+                points.push(PointMatch {
+                    point: p + 1,
+                    category,
+                    coverage: round3(coverage),
+                    found: s.text.passages(features, e),
+                    missing,
+                    explanation: round_parts(s.parts[p]),
+                });
+            }
+            let category = points
+                .iter()
+                .map(|m| m.category)
+                .min()
+                .unwrap_or(Category::A);
+            let record = &s.record;
+            let effective_date = record.effective_date();
+            candidates.push(Candidate {
+                id: record.id.clone(),
+                score: s.score,
+                category,
+                kind: record.kind,
+                lang: record.lang().to_string(),
+                title: record.display_title().to_string(),
+                authors: record.authors_and_inventors().cloned().collect(),
+                venue: record.venue.clone(),
+                pub_date: record.pub_date,
+                effective_date,
+                date_known: effective_date.is_some(),
+                doi: record.doi.clone(),
+                pub_number: record.pub_number.clone(),
+                points,
+                collapsed: Vec::new(),
+            });
+        }
+        for report in &mut reports {
+            let p = report.point - 1;
+            report.closest = candidates
+                .iter()
+                .max_by(|a, b| {
+                    let key = |c: &Candidate| (c.points[p].coverage, c.points[p].explanation.score);
+                    let (ka, kb) = (key(a), key(b));
+                    ka.0.total_cmp(&kb.0)
+                        .then(ka.1.total_cmp(&kb.1))
+                        .then(b.id.cmp(&a.id))
+                })
+                .filter(|c| !c.points[p].found.is_empty())
+                .map(|c| c.id.clone());
+        }
+        Ok(NoveltyResponse {
+            cutoff: request.cutoff,
+            points: reports,
+            considered: scored.len(),
+            candidates,
+            took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+        })
+    }
+}
+
+/// Three decimals; `+ 0.0` turns the `-0.0` of an empty float sum into `0.0`.
+fn round3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0 + 0.0
+}
+
+fn round_parts(p: ScoreParts) -> ScoreParts {
+    ScoreParts {
+        bm25: round3(p.bm25),
+        proximity: round3(p.proximity),
+        coverage: round3(p.coverage),
+        sentence: round3(p.sentence),
+        score: round3(p.score),
+    }
+}
+
+/// The features that must all be disclosed for `X`: every non-generic one (all of them when
+/// the point has only generic words).
+fn key_features(features: &[Feature]) -> Vec<&Feature> {
+    let key: Vec<&Feature> = features.iter().filter(|f| !f.generic).collect();
+    if key.is_empty() {
+        features.iter().collect()
+    } else {
+        key
+    }
+}
+
+/// BM25's idf of a main-stream term, from its document frequency in the default fields (the
+/// largest of them).
+fn idf_of<'a>(searcher: &'a Searcher, engine: &'a SearchEngine) -> impl Fn(&str) -> f32 + 'a {
+    let n = searcher.num_docs() as f32;
+    move |term: &str| {
+        let df = engine
+            .config
+            .boosts
+            .iter()
+            .map(|(tf, _)| {
+                let term = Term::from_field_text(engine.index.fields.main(*tf), term);
+                searcher.doc_freq(&term).unwrap_or(0)
+            })
+            .max()
+            .unwrap_or(0) as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+}
