@@ -445,6 +445,8 @@ pub fn parse(query: &str, default_operator: DefaultOperator) -> Result<Ast, Quer
         ));
     }
     let mut toks = Vec::new();
+    // Tokens read when an error was found: the query as understood.
+    let mut consumed = None;
     let result = lex(query, &mut toks).and_then(|()| {
         if toks.is_empty() {
             return Ok(Ast::All);
@@ -456,20 +458,25 @@ pub fn parse(query: &str, default_operator: DefaultOperator) -> Result<Ast, Quer
             default_operator,
             depth: 0,
         };
-        let ast = parser.or()?;
-        if let Some(t) = parser.peek() {
-            let message = match t.tok {
-                Tok::RParen => "unmatched `)`".to_string(),
-                _ => "unexpected input".to_string(),
-            };
-            return Err(err(t.column, message));
+        let parsed = parser.or().and_then(|ast| match parser.peek() {
+            Some(t) => {
+                let message = match t.tok {
+                    Tok::RParen => "unmatched `)`",
+                    _ => "unexpected input",
+                };
+                Err(err(t.column, message))
+            }
+            None => Ok(simplify(ast)),
+        });
+        if parsed.is_err() {
+            consumed = Some(parser.pos);
         }
-        Ok(simplify(ast))
+        parsed
     });
     result.map_err(|mut e| {
-        e.understood = toks
+        let read = consumed.unwrap_or(toks.len()).min(toks.len());
+        e.understood = toks[..read]
             .iter()
-            .filter(|t| t.column < e.column)
             .map(|t| t.tok.render())
             .collect::<Vec<_>>()
             .join(" ")
@@ -603,6 +610,7 @@ impl Parser {
                 Some(Tok::And) => "`AND` needs a term on each side",
                 Some(Tok::Prox(_)) => "a proximity operator needs a term on each side",
                 Some(Tok::RParen) => "expected a term before `)`",
+                None => "expected a term at the end of the query",
                 _ => "expected a term",
             };
             return Err(err(self.next_column(), what));
@@ -1060,6 +1068,8 @@ mod tests {
         let error = e("TI=石墨烯 AND (电池 OR");
         assert_eq!(error.understood, "TI=石墨烯 AND ( 电池 OR");
         assert!(error.to_string().contains("understood so far"), "{error}");
+        assert_eq!(e("title:(稀土").understood, "TI=( 稀土");
+        assert_eq!(e("a AND AND b").understood, "a AND");
         let error = e("XY=石墨烯");
         assert!(error.message.contains("unknown field `XY`"), "{error}");
     }

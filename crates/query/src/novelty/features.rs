@@ -121,13 +121,9 @@ pub fn extract(
     analyzer: &Analyzer,
     point: &str,
     synonyms: &BTreeMap<String, Vec<String>>,
+    generic: &HashSet<String>,
     idf: &dyn Fn(&str) -> f32,
 ) -> Vec<Feature> {
-    let generic: HashSet<String> = GENERIC_WORDS
-        .iter()
-        .flat_map(|w| analyzer.analyze(w))
-        .map(|t| t.text)
-        .collect();
     let tokens = analyzer.analyze(point);
     // Synonym keys written in the point are features of their own, whatever the
     // segmentation (ASCII case-insensitive; byte offsets are those of the point).
@@ -220,6 +216,15 @@ fn han_bigrams(analyzer: &Analyzer, term: &str) -> Vec<(usize, String)> {
     phrase.terms
 }
 
+/// The main-stream terms of [`GENERIC_WORDS`] (as `analyzer` stems them).
+pub fn generic_terms(analyzer: &Analyzer) -> HashSet<String> {
+    GENERIC_WORDS
+        .iter()
+        .flat_map(|w| analyzer.analyze(w))
+        .map(|t| t.text)
+        .collect()
+}
+
 /// Maximal main-stream terms of `text`, in order (a synonym's words).
 pub fn main_terms(analyzer: &Analyzer, text: &str) -> Vec<String> {
     let tokens = analyzer.analyze(text);
@@ -256,7 +261,13 @@ mod tests {
 
     fn features(point: &str) -> Vec<Feature> {
         let analyzer = Analyzer::default_settings();
-        extract(&analyzer, point, &BTreeMap::new(), &|_| 1.0)
+        extract(
+            &analyzer,
+            point,
+            &BTreeMap::new(),
+            &generic_terms(&analyzer),
+            &|_| 1.0,
+        )
     }
 
     #[test]
@@ -296,7 +307,13 @@ mod tests {
     fn synonyms_attach_to_their_feature() {
         let analyzer = Analyzer::default_settings();
         let synonyms = BTreeMap::from([("石墨烯".to_string(), vec!["graphene".to_string()])]);
-        let f = extract(&analyzer, "石墨烯电池", &synonyms, &|_| 1.0);
+        let f = extract(
+            &analyzer,
+            "石墨烯电池",
+            &synonyms,
+            &generic_terms(&analyzer),
+            &|_| 1.0,
+        );
         // jieba splits 石墨烯 here (石墨 + 烯); the synonym key keeps it one feature.
         let g = f
             .iter()

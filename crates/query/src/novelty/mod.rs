@@ -16,6 +16,7 @@ use std::ops::Bound;
 use std::time::Instant;
 
 use chaxin_index::{Kind, PartialDate, Record};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tantivy::query::Query;
 use tantivy::{DocAddress, Searcher, Term};
@@ -24,7 +25,7 @@ pub use evidence::FoundFeature;
 pub use features::Feature;
 
 use crate::ast::{Ast, Occur};
-use crate::collector::TopByScoreThenId;
+use crate::collector::{Ranked, TopByScoreThenId};
 use crate::compile::{Clause, Compiler};
 use crate::engine::{load_record, SearchEngine};
 use crate::error::SearchError;
@@ -35,7 +36,7 @@ use evidence::{DocText, PointEvidence};
 /// Most points in one request.
 pub const MAX_POINTS: usize = 20;
 /// Candidates per point that are re-ranked on their text.
-pub const RERANK_DEPTH: usize = 200;
+pub const RERANK_DEPTH: usize = 100;
 /// Largest `limit`.
 pub const MAX_NOVELTY_LIMIT: usize = 200;
 
@@ -423,6 +424,15 @@ fn expression(features: &[&Feature], occur: Occur, restrictions: &[(Occur, Ast)]
     }
 }
 
+/// A candidate with its evidence and score.
+struct Scored {
+    record: Record,
+    evidence: Vec<PointEvidence>,
+    parts: Vec<ScoreParts>,
+    score: f32,
+    text: DocText,
+}
+
 /// One retrieved candidate.
 struct Retrieved {
     address: DocAddress,
@@ -452,6 +462,63 @@ fn duplicate_keys(record: &Record) -> Vec<String> {
 }
 
 impl SearchEngine {
+    /// Runs a point's two expressions: `broad` (any feature; its best candidates are
+    /// returned) and `all` (every key feature), each with its hit count.
+    fn run_expressions(
+        &self,
+        searcher: &Searcher,
+        compiler: &Compiler<'_>,
+        features: &[Feature],
+        restrictions: &[(Occur, Ast)],
+        limit: usize,
+    ) -> Result<(Vec<Expression>, Vec<Ranked>), SearchError> {
+        let all: Vec<&Feature> = features.iter().collect();
+        let broad = expression(&all, Occur::Should, restrictions);
+        let every = expression(&key_features(features), Occur::Must, restrictions);
+        let mut expressions = Vec::new();
+        let mut ranked = Vec::new();
+        for (purpose, ast) in [("broad", &broad), ("all", &every)] {
+            // `must` was checked; what is left to fail are filter values.
+            let compiled = compiler
+                .compile(ast)
+                .map_err(|e| SearchError::InvalidValue {
+                    field: "filters",
+                    message: e.message,
+                })?;
+            let prune = matches!(compiled, Some(Clause::Terms(_)));
+            let query: Box<dyn Query> = compiled
+                .map(Clause::into_query)
+                .unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery));
+            let hits = if purpose == "broad" {
+                let collector = TopByScoreThenId {
+                    k: RERANK_DEPTH.max(limit),
+                    id_field: self
+                        .index
+                        .fields
+                        .schema
+                        .get_field_name(self.index.fields.id)
+                        .to_string(),
+                    prune,
+                };
+                let (count, top) = searcher.search(&query, &collector)?;
+                ranked = top;
+                if prune {
+                    query.count(searcher)? as u64
+                } else {
+                    count
+                }
+            } else {
+                query.count(searcher)? as u64
+            };
+            expressions.push(Expression {
+                purpose: purpose.to_string(),
+                expression: ast.to_string(),
+                hits,
+            });
+        }
+        Ok((expressions, ranked))
+    }
+
     /// Runs a novelty request.
     pub fn novelty(&self, request: &NoveltyRequest) -> Result<NoveltyResponse, SearchError> {
         let started = Instant::now();
@@ -465,59 +532,36 @@ impl SearchEngine {
         let restrictions = restrictions(request, &compiler)?;
         let idf = idf_of(&searcher, self);
 
-        // Features, expressions and candidates of every point.
+        // Features, expressions and candidates of every point (points in parallel).
+        let generic = features::generic_terms(analyzer);
+        let searched = request
+            .points
+            .par_iter()
+            .enumerate()
+            .map(|(p, point)| {
+                let features =
+                    features::extract(analyzer, point, &request.synonyms, &generic, &idf);
+                if features.is_empty() {
+                    return Err(SearchError::InvalidValue {
+                        field: "points",
+                        message: format!("point {} has no searchable words", p + 1),
+                    });
+                }
+                let (expressions, ranked) = self.run_expressions(
+                    &searcher,
+                    &compiler,
+                    &features,
+                    &restrictions,
+                    request.limit,
+                )?;
+                Ok((features, expressions, ranked))
+            })
+            .collect::<Result<Vec<_>, SearchError>>()?;
         let mut reports = Vec::with_capacity(request.points.len());
         let mut point_features = Vec::with_capacity(request.points.len());
         let mut retrieved: Vec<Retrieved> = Vec::new();
         let mut slot: HashMap<DocAddress, usize> = HashMap::new();
-        for (p, point) in request.points.iter().enumerate() {
-            let features = features::extract(analyzer, point, &request.synonyms, &idf);
-            if features.is_empty() {
-                return Err(SearchError::InvalidValue {
-                    field: "points",
-                    message: format!("point {} has no searchable words", p + 1),
-                });
-            }
-            let all: Vec<&Feature> = features.iter().collect();
-            let key: Vec<&Feature> = key_features(&features);
-            let broad = expression(&all, Occur::Should, &restrictions);
-            let every = expression(&key, Occur::Must, &restrictions);
-            let mut expressions = Vec::new();
-            let mut ranked = Vec::new();
-            for (purpose, ast) in [("broad", &broad), ("all", &every)] {
-                // `must` was checked; what is left to fail are filter values.
-                let compiled = compiler
-                    .compile(ast)
-                    .map_err(|e| SearchError::InvalidValue {
-                        field: "filters",
-                        message: e.message,
-                    })?;
-                let prune = matches!(compiled, Some(Clause::Terms(_)));
-                let query: Box<dyn Query> = compiled
-                    .map(Clause::into_query)
-                    .unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery));
-                let hits = if purpose == "broad" {
-                    let collector = TopByScoreThenId {
-                        k: RERANK_DEPTH.max(request.limit),
-                        id_field: "id".to_string(),
-                        prune,
-                    };
-                    let (count, top) = searcher.search(&query, &collector)?;
-                    ranked = top;
-                    if prune {
-                        query.count(&searcher)? as u64
-                    } else {
-                        count
-                    }
-                } else {
-                    query.count(&searcher)? as u64
-                };
-                expressions.push(Expression {
-                    purpose: purpose.to_string(),
-                    expression: ast.to_string(),
-                    hits,
-                });
-            }
+        for (p, (features, expressions, ranked)) in searched.into_iter().enumerate() {
             for r in ranked {
                 let i = *slot.entry(r.address).or_insert_with(|| {
                     retrieved.push(Retrieved {
@@ -530,7 +574,7 @@ impl SearchEngine {
             }
             reports.push(PointReport {
                 point: p + 1,
-                text: point.clone(),
+                text: request.points[p].clone(),
                 features: features.clone(),
                 expressions,
                 closest: None,
@@ -539,46 +583,41 @@ impl SearchEngine {
         }
 
         // Evidence and scores.
-        struct Scored {
-            record: Record,
-            evidence: Vec<PointEvidence>,
-            parts: Vec<ScoreParts>,
-            score: f32,
-            text: DocText,
-        }
-        let mut scored = Vec::with_capacity(retrieved.len());
-        for r in &retrieved {
-            let record = load_record(&searcher, self.index.fields.source_json, r.address)?;
-            let text = DocText::new(analyzer, &record);
-            let mut evidence = Vec::with_capacity(point_features.len());
-            let mut parts = Vec::with_capacity(point_features.len());
-            for (p, features) in point_features.iter().enumerate() {
-                let e = text.evidence(features);
-                let total: f32 = features.iter().map(|f| f.weight).sum();
-                let score = r.bm25[p]
-                    + PROXIMITY_WEIGHT * e.proximity
-                    + (COVERAGE_WEIGHT * e.coverage + SENTENCE_WEIGHT * e.sentence_coverage)
-                        * total;
-                parts.push(ScoreParts {
-                    bm25: r.bm25[p],
-                    proximity: e.proximity,
-                    coverage: e.coverage,
-                    sentence: e.sentence_coverage,
+        let mut scored = retrieved
+            .par_iter()
+            .map(|r| -> Result<Scored, SearchError> {
+                let record = load_record(&searcher, self.index.fields.source_json, r.address)?;
+                let text = DocText::new(analyzer, &record);
+                let mut evidence = Vec::with_capacity(point_features.len());
+                let mut parts = Vec::with_capacity(point_features.len());
+                for (p, features) in point_features.iter().enumerate() {
+                    let e = text.evidence(features);
+                    let total: f32 = features.iter().map(|f| f.weight).sum();
+                    let score = r.bm25[p]
+                        + PROXIMITY_WEIGHT * e.proximity
+                        + (COVERAGE_WEIGHT * e.coverage + SENTENCE_WEIGHT * e.sentence_coverage)
+                            * total;
+                    parts.push(ScoreParts {
+                        bm25: r.bm25[p],
+                        proximity: e.proximity,
+                        coverage: e.coverage,
+                        sentence: e.sentence_coverage,
+                        score,
+                    });
+                    evidence.push(e);
+                }
+                let best = parts.iter().map(|s| s.score).fold(0.0, f32::max);
+                let sum: f32 = parts.iter().map(|s| s.score).sum();
+                let score = crate::collector::quantize(best + OTHER_POINTS_SHARE * (sum - best));
+                Ok(Scored {
+                    record,
+                    evidence,
+                    parts,
                     score,
-                });
-                evidence.push(e);
-            }
-            let best = parts.iter().map(|s| s.score).fold(0.0, f32::max);
-            let sum: f32 = parts.iter().map(|s| s.score).sum();
-            let score = crate::collector::quantize(best + OTHER_POINTS_SHARE * (sum - best));
-            scored.push(Scored {
-                record,
-                evidence,
-                parts,
-                score,
-                text,
-            });
-        }
+                    text,
+                })
+            })
+            .collect::<Result<Vec<_>, SearchError>>()?;
         scored.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
