@@ -169,25 +169,13 @@ impl<'a> Highlighter<'a> {
             }
         }
         let window = byte_of(from)..byte_of(to);
-        let inside: Vec<Range<usize>> = ranges
-            .iter()
-            .filter(|r| r.start >= window.start && r.end <= window.end)
-            .cloned()
-            .collect();
-        let mut out = String::new();
-        if from > 0 {
-            out.push('…');
-        }
-        out.push_str(render(text, &inside, window).trim());
-        if to < total {
-            out.push('…');
-        }
+        let out = render_window(text, &ranges, window, 0..text.len());
         (out, !ranges.is_empty())
     }
 }
 
 fn is_sentence_end(c: char) -> bool {
-    matches!(c, '。' | '！' | '？' | '；' | '.' | '!' | '?' | ';' | '\n')
+    chaxin_text::is_sentence_end(c) || c == '.'
 }
 
 fn phrase_matches(
@@ -226,7 +214,32 @@ fn phrase_matches(
     out
 }
 
-fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+/// The part `window` of `text` (inside `whole`), HTML-escaped, with the `ranges` that lie in
+/// it in `<em>`, trimmed, and `…` on each side where the window cuts `whole`.
+pub(crate) fn render_window(
+    text: &str,
+    ranges: &[Range<usize>],
+    window: Range<usize>,
+    whole: Range<usize>,
+) -> String {
+    let inside: Vec<Range<usize>> = ranges
+        .iter()
+        .filter(|r| r.start >= window.start && r.end <= window.end)
+        .cloned()
+        .collect();
+    let mut out = String::new();
+    if window.start > whole.start {
+        out.push('…');
+    }
+    out.push_str(render(text, &inside, window.clone()).trim());
+    if window.end < whole.end {
+        out.push('…');
+    }
+    out
+}
+
+/// Sorts ranges and merges those that overlap or touch.
+pub(crate) fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     ranges.sort_by_key(|r| (r.start, r.end));
     let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
     for r in ranges {
@@ -251,7 +264,7 @@ fn escape_into(out: &mut String, s: &str) {
 }
 
 /// Renders `window` of `text` with `ranges` (inside the window) wrapped in `<em>`.
-pub(crate) fn render(text: &str, ranges: &[Range<usize>], window: Range<usize>) -> String {
+fn render(text: &str, ranges: &[Range<usize>], window: Range<usize>) -> String {
     let mut out = String::with_capacity(window.len() + ranges.len() * 9);
     let mut at = window.start;
     for r in ranges {

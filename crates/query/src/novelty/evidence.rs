@@ -10,7 +10,7 @@ use chaxin_index::{Record, TextField};
 use chaxin_text::{sentence_of, sentences, Analyzer};
 
 use super::features::{span_of, Feature};
-use crate::highlight::render;
+use crate::highlight::{merge, render_window};
 
 /// Longest text of one field analysed for evidence, in bytes (claims can be very long; the
 /// first claims matter most).
@@ -298,7 +298,10 @@ impl DocText {
                 .and_then(|(v, s)| occ.iter().find(|o| o.value == v && o.sentence == s))
                 .unwrap_or(&occ[0]);
             let value = &self.values[chosen.value];
-            let sentence = value.sentences[chosen.sentence].clone();
+            // A token implies a non-blank text, hence a sentence; skip rather than trust it.
+            let Some(sentence) = value.sentences.get(chosen.sentence).cloned() else {
+                continue;
+            };
             // Mark every feature of the point inside the sentence.
             let mut marks: Vec<Range<usize>> = evidence
                 .occurrences
@@ -341,18 +344,6 @@ fn pair_proximity(a: &[Occurrence], b: &[Occurrence]) -> f32 {
     acc
 }
 
-fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
-    ranges.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
-    let mut out: Vec<Range<usize>> = Vec::new();
-    for r in ranges {
-        match out.last_mut() {
-            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
-            _ => out.push(r),
-        }
-    }
-    out
-}
-
 /// The sentence with `marks`, cut to about [`MAX_PASSAGE_CHARS`] around `anchor`.
 fn passage(
     text: &str,
@@ -377,20 +368,7 @@ fn passage(
             .max(anchor.end);
         window = start..end;
     }
-    let inside: Vec<Range<usize>> = marks
-        .iter()
-        .filter(|r| r.start >= window.start && r.end <= window.end)
-        .cloned()
-        .collect();
-    let mut out = String::new();
-    if window.start > sentence.start {
-        out.push('…');
-    }
-    out.push_str(render(text, &inside, window.clone()).trim());
-    if window.end < sentence.end {
-        out.push('…');
-    }
-    out
+    render_window(text, marks, window, sentence)
 }
 
 fn truncate(text: &str, max: usize) -> &str {
