@@ -126,17 +126,21 @@ impl SearchRequest {
                 return invalid("date_from", format!("{from} is after date_to {to}"));
             }
         }
-        if let Some(bad) = self
-            .lang
-            .iter()
-            .find(|l| !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase()))
-        {
-            return invalid(
-                "lang",
-                format!("`{bad}` is not a lowercase ISO 639 code such as `zh` or `en`"),
-            );
-        }
-        Ok(())
+        check_langs("lang", &self.lang)
+    }
+}
+
+/// Language filters must be lowercase ISO 639 codes; `field` names the request field.
+pub(crate) fn check_langs(field: &'static str, langs: &[String]) -> Result<(), SearchError> {
+    match langs
+        .iter()
+        .find(|l| !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase()))
+    {
+        Some(bad) => Err(SearchError::InvalidValue {
+            field,
+            message: format!("`{bad}` is not a lowercase ISO 639 code such as `zh` or `en`"),
+        }),
+        None => Ok(()),
     }
 }
 

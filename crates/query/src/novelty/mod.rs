@@ -27,7 +27,7 @@ pub use features::Feature;
 use crate::ast::{Ast, Occur};
 use crate::collector::{Ranked, TopByScoreThenId};
 use crate::compile::{Clause, Compiler};
-use crate::engine::{load_record, SearchEngine};
+use crate::engine::{check_langs, load_record, SearchEngine};
 use crate::error::SearchError;
 use crate::field::{DateField, FieldGroup, FieldRef};
 use crate::parser::{parse, DefaultOperator, MAX_QUERY_CHARS};
@@ -250,17 +250,7 @@ impl NoveltyRequest {
                 ),
             );
         }
-        if let Some(bad) = self
-            .filters
-            .lang
-            .iter()
-            .find(|l| !(2..=3).contains(&l.len()) || !l.bytes().all(|b| b.is_ascii_lowercase()))
-        {
-            return invalid(
-                "filters.lang",
-                format!("`{bad}` is not a lowercase ISO 639 code such as `zh` or `en`"),
-            );
-        }
+        check_langs("filters.lang", &self.filters.lang)?;
         if self.synonyms.len() > 200 || self.synonyms.values().any(|v| v.len() > 50) {
             return invalid(
                 "synonyms",
