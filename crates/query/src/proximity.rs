@@ -111,14 +111,33 @@ pub(crate) fn expand(
     Ok(out)
 }
 
-/// `*` any run of characters, `?` exactly one.
+/// `*` any run of characters, `?` exactly one. Greedy with one backtrack point (the last
+/// `*`), so a pattern of many stars costs O(pattern × text), never exponential time.
 pub(crate) fn glob_matches(pattern: &[char], text: &[char]) -> bool {
-    match pattern.first() {
-        None => text.is_empty(),
-        Some('*') => (0..=text.len()).any(|i| glob_matches(&pattern[1..], &text[i..])),
-        Some('?') => !text.is_empty() && glob_matches(&pattern[1..], &text[1..]),
-        Some(c) => text.first() == Some(c) && glob_matches(&pattern[1..], &text[1..]),
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some('*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(&c) if c == '?' || c == text[t] => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                // Let the last star swallow one more character and retry.
+                Some((sp, st)) => {
+                    p = sp + 1;
+                    t = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return false,
+            },
+        }
     }
+    pattern[p..].iter().all(|&c| c == '*')
 }
 
 /// Documents holding some alternative of each operand.
@@ -351,6 +370,11 @@ mod tests {
         assert!(m("wom?n", "women"));
         assert!(!m("wom?n", "womn"));
         assert!(!m("graph*", "paragraph"));
+        assert!(m("a*b*c", "axxbyyc"));
+        assert!(!m("a*b*c", "axxbyy"));
+        // Many stars stay fast.
+        let many = format!("aa{}b", "*a".repeat(40));
+        assert!(!m(&many, &"a".repeat(200)));
     }
 
     #[test]
