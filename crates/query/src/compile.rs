@@ -1,6 +1,6 @@
 //! [`Ast`] → tantivy query.
 
-use chaxin_index::{classification_terms, number_variants, ChaxinIndex, Kind, TextField};
+use chaxin_index::{classification_terms, number_variants, ChaxinIndex, Fields, Kind, TextField};
 use chaxin_text::Token;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur as TOccur,
@@ -17,7 +17,7 @@ use tantivy::query::RangeQuery;
 use crate::ast::{Ast, Occur, Proximity};
 use crate::error::QueryError;
 use crate::field::{DateField, FieldRef, RawField};
-use crate::proximity::{Pattern, ProximityQuery};
+use crate::proximity::{term_width, Pattern, ProximityQuery};
 
 /// Compiles queries against one index with given default fields and boosts.
 pub(crate) struct Compiler<'a> {
@@ -90,6 +90,41 @@ pub(crate) fn filter(query: BoxQuery) -> BoxQuery {
 /// A query that matches with a constant score of 1 (exact-value fields).
 fn filter_scored(query: BoxQuery) -> BoxQuery {
     Box::new(ConstScoreQuery::new(query, 1.0))
+}
+
+/// Records whose `field` date lies in the bounds (partial dates widen to whole periods: an
+/// included lower bound counts from its first day, an excluded one after its last day, and the
+/// other way round for upper bounds).
+pub(crate) fn date_range(
+    f: &Fields,
+    field: DateField,
+    lower: Bound<PartialDate>,
+    upper: Bound<PartialDate>,
+) -> BoxQuery {
+    let target = match field {
+        DateField::Publication => f.pub_date,
+        DateField::Filing => f.filing_date,
+        DateField::Priority => f.priority_date,
+        DateField::Effective => f.effective_date,
+    };
+    let day = |d: (i32, u8, u8), shift: i64| {
+        let days = PartialDate::days_from_civil(d) + shift;
+        Term::from_field_date(
+            target,
+            tantivy::DateTime::from_timestamp_secs(days * 86_400),
+        )
+    };
+    let lower = match lower {
+        Bound::Included(d) => Bound::Included(day(d.first_day(), 0)),
+        Bound::Excluded(d) => Bound::Included(day(d.last_day(), 1)),
+        Bound::Unbounded => Bound::Unbounded,
+    };
+    let upper = match upper {
+        Bound::Included(d) => Bound::Included(day(d.last_day(), 0)),
+        Bound::Excluded(d) => Bound::Included(day(d.first_day(), -1)),
+        Bound::Unbounded => Bound::Unbounded,
+    };
+    Box::new(RangeQuery::new(lower, upper))
 }
 
 /// `*` → any characters, `?` → one character; everything else literal.
@@ -236,18 +271,18 @@ impl Compiler<'_> {
                 let regex = glob_regex(&code);
                 return RegexQuery::from_pattern(&regex, target)
                     .map(|q| Some(filter_scored(Box::new(q))))
-                    .map_err(|e| QueryError {
-                        column,
-                        message: format!("bad classification pattern `{pattern}`: {e}"),
-                        understood: String::new(),
+                    .map_err(|e| {
+                        QueryError::new(
+                            column,
+                            format!("bad classification pattern `{pattern}`: {e}"),
+                        )
                     });
             }
             Some(FieldRef::Raw(_) | FieldRef::Date(_)) => {
-                return Err(QueryError {
+                return Err(QueryError::new(
                     column,
-                    message: "truncation applies to text fields and IPC/CPC codes".into(),
-                    understood: String::new(),
-                })
+                    "truncation applies to text fields and IPC/CPC codes",
+                ))
             }
             _ => {}
         }
@@ -262,10 +297,8 @@ impl Compiler<'_> {
             .map(|&(tf, boost)| {
                 RegexQuery::from_pattern(&regex, self.index.fields.exact(tf))
                     .map(|q| boosted(Box::new(q), boost))
-                    .map_err(|e| QueryError {
-                        column,
-                        message: format!("bad truncation `{pattern}`: {e}"),
-                        understood: String::new(),
+                    .map_err(|e| {
+                        QueryError::new(column, format!("bad truncation `{pattern}`: {e}"))
                     })
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -283,11 +316,7 @@ impl Compiler<'_> {
                 p.terms
                     .into_iter()
                     .map(|(offset, term)| {
-                        let width = if term.chars().all(chaxin_text::is_han) {
-                            term.chars().count()
-                        } else {
-                            1
-                        };
+                        let width = term_width(&term);
                         (offset, term, width)
                     })
                     .collect(),
@@ -340,38 +369,13 @@ impl Compiler<'_> {
         Ok(Some(Clause::Query(boolean(clauses))))
     }
 
-    /// Records whose `field` date lies in the bounds (partial dates widen to whole periods).
     fn dates(
         &self,
         field: DateField,
         lower: Bound<PartialDate>,
         upper: Bound<PartialDate>,
     ) -> BoxQuery {
-        let f = &self.index.fields;
-        let target = match field {
-            DateField::Publication => f.pub_date,
-            DateField::Filing => f.filing_date,
-            DateField::Priority => f.priority_date,
-            DateField::Effective => f.effective_date,
-        };
-        let day = |d: (i32, u8, u8), shift: i64| {
-            let days = PartialDate::days_from_civil(d) + shift;
-            Term::from_field_date(
-                target,
-                tantivy::DateTime::from_timestamp_secs(days * 86_400),
-            )
-        };
-        let lower = match lower {
-            Bound::Included(d) => Bound::Included(day(d.first_day(), 0)),
-            Bound::Excluded(d) => Bound::Included(day(d.last_day(), 1)),
-            Bound::Unbounded => Bound::Unbounded,
-        };
-        let upper = match upper {
-            Bound::Included(d) => Bound::Included(day(d.last_day(), 0)),
-            Bound::Excluded(d) => Bound::Included(day(d.first_day(), -1)),
-            Bound::Unbounded => Bound::Unbounded,
-        };
-        Box::new(RangeQuery::new(lower, upper))
+        date_range(&self.index.fields, field, lower, upper)
     }
 
     /// `term` in the main twin of each of `fields`, weighted by the field's boost × `weight`.
@@ -462,11 +466,10 @@ impl Compiler<'_> {
                 let lower = value.to_ascii_lowercase();
                 if Kind::parse(&lower).is_none() {
                     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                    return Err(QueryError {
+                    return Err(QueryError::new(
                         column,
-                        message: format!("unknown kind `{value}`; kinds: {}", kinds.join(", ")),
-                        understood: String::new(),
-                    });
+                        format!("unknown kind `{value}`; kinds: {}", kinds.join(", ")),
+                    ));
                 }
                 (f.kind, lower)
             }
@@ -532,17 +535,23 @@ fn regex_escape(s: &str) -> String {
     out
 }
 
-/// Terms whose span is not strictly inside another token's span.
+/// Whether `inner`'s span lies strictly inside `outer`'s (`永磁` in `稀土永磁`).
+pub(crate) fn inside(inner: &Token, outer: &Token) -> bool {
+    outer.offset_from <= inner.offset_from
+        && inner.offset_to <= outer.offset_to
+        && (outer.offset_to - outer.offset_from) > (inner.offset_to - inner.offset_from)
+}
+
+/// Whether no other token's span strictly contains `token`'s.
+pub(crate) fn is_maximal(token: &Token, tokens: &[Token]) -> bool {
+    !tokens.iter().any(|o| inside(token, o))
+}
+
+/// Terms whose span is not strictly inside another token's span, sorted, once each.
 fn maximal(tokens: &[Token]) -> Vec<&str> {
     let mut out: Vec<&str> = tokens
         .iter()
-        .filter(|t| {
-            !tokens.iter().any(|o| {
-                o.offset_from <= t.offset_from
-                    && t.offset_to <= o.offset_to
-                    && (o.offset_to - o.offset_from) > (t.offset_to - t.offset_from)
-            })
-        })
+        .filter(|t| is_maximal(t, tokens))
         .map(|t| t.text.as_str())
         .collect();
     out.sort_unstable();

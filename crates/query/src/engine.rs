@@ -8,13 +8,14 @@ use chaxin_index::{find_live_doc, ChaxinIndex, Kind, PartialDate, Record, TextFi
 use chaxin_text::AnalyzerSettings;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, EmptyQuery, Occur as TOccur, Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, EmptyQuery, Occur as TOccur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DateTime, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::collector::TopByScoreThenId;
-use crate::compile::{filter, Clause, Compiler};
+use crate::compile::{date_range, filter, Clause, Compiler};
 use crate::error::SearchError;
+use crate::field::DateField;
 use crate::highlight::Highlighter;
 use crate::parser::{parse, DefaultOperator};
 
@@ -350,15 +351,13 @@ impl SearchEngine {
             out.push(one_of(f.lang, request.lang.clone()));
         }
         if request.date_from.is_some() || request.date_to.is_some() {
-            let day =
-                |ymd| DateTime::from_timestamp_secs(PartialDate::days_from_civil(ymd) * 86_400);
-            let lower = request.date_from.map_or(Bound::Unbounded, |d| {
-                Bound::Included(Term::from_field_date(f.pub_date, day(d.first_day())))
-            });
-            let upper = request.date_to.map_or(Bound::Unbounded, |d| {
-                Bound::Included(Term::from_field_date(f.pub_date, day(d.last_day())))
-            });
-            out.push(Box::new(RangeQuery::new(lower, upper)));
+            let bound = |d: Option<PartialDate>| d.map_or(Bound::Unbounded, Bound::Included);
+            out.push(date_range(
+                f,
+                DateField::Publication,
+                bound(request.date_from),
+                bound(request.date_to),
+            ));
         }
         out
     }

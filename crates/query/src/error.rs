@@ -11,6 +11,17 @@ pub struct QueryError {
     pub understood: String,
 }
 
+impl QueryError {
+    /// An error at `column`; `understood` is filled in by the parser.
+    pub fn new(column: usize, message: impl Into<String>) -> Self {
+        Self {
+            column,
+            message: message.into(),
+            understood: String::new(),
+        }
+    }
+}
+
 fn understood_suffix(understood: &str) -> String {
     if understood.is_empty() {
         String::new()

@@ -123,11 +123,7 @@ fn is_space(c: char) -> bool {
 }
 
 fn err(column: usize, message: impl Into<String>) -> QueryError {
-    QueryError {
-        column,
-        message: message.into(),
-        understood: String::new(),
-    }
+    QueryError::new(column, message)
 }
 
 /// A proximity operator word (`NEAR`, `NEAR/3`, `ADJ/2`, `W/1`, `/SEN`, `/PARA`).

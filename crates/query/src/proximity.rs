@@ -18,6 +18,16 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, TantivyError, Term, TERMINATE
 
 use crate::ast::Proximity;
 
+/// Positions a term covers in a token stream: one per Han character (a bigram covers two),
+/// one for anything else.
+pub(crate) fn term_width(term: &str) -> usize {
+    if term.chars().all(chaxin_text::is_han) {
+        term.chars().count()
+    } else {
+        1
+    }
+}
+
 /// Most terms one truncation expands to in one segment.
 pub(crate) const MAX_EXPANSIONS: usize = 4096;
 

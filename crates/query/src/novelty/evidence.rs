@@ -19,7 +19,7 @@ const MAX_EVIDENCE_BYTES: usize = 24_000;
 const MAX_PASSAGE_CHARS: usize = 240;
 /// Features further apart than this many positions (characters in Chinese, words otherwise)
 /// earn no proximity credit.
-pub(crate) const PROXIMITY_WINDOW: usize = 8;
+const PROXIMITY_WINDOW: usize = 8;
 /// Saturation of the proximity credit of one feature pair (as BM25's k1).
 const PROXIMITY_SATURATION: f32 = 0.3;
 
@@ -56,7 +56,7 @@ pub(crate) struct Occurrence {
 pub(crate) struct PointEvidence {
     /// Occurrences of each feature, in feature order.
     pub occurrences: Vec<Vec<Occurrence>>,
-    /// Weighted share of the features found anywhere (generic ones weigh little).
+    /// Idf-weighted share of the features found anywhere.
     pub coverage: f32,
     /// Weighted share found in the single best sentence.
     pub sentence_coverage: f32,

@@ -3,6 +3,9 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chaxin_text::{Analyzer, Token};
+
+use crate::compile::is_maximal;
+use crate::proximity::term_width;
 use serde::Serialize;
 
 /// Words that say what kind of contribution a point is, not what it is about. They are never
@@ -90,9 +93,6 @@ pub struct Feature {
     /// synonym key that the analyzer splits, such as `石墨烯` → `石墨`, `烯`).
     #[serde(skip)]
     pub terms: Vec<String>,
-    /// Terms inside it (`永磁` of `稀土永磁`): they help retrieval at a lower weight.
-    #[serde(skip)]
-    pub parts: Vec<String>,
     /// Other ways of saying it (from the request's synonyms), as main-stream terms; a
     /// multi-term alternative must occur as consecutive terms.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -103,9 +103,6 @@ pub struct Feature {
     pub weight: f32,
     /// A word such as `方法` or `system`: ranked, not reported.
     pub generic: bool,
-    /// Position of its first word in the point (features are in point order).
-    #[serde(skip)]
-    pub position: usize,
     /// Positions it spans in the point.
     #[serde(skip)]
     pub span: usize,
@@ -156,7 +153,7 @@ pub fn extract(
             let alternatives = &synonyms[*key];
             let weight = terms.iter().map(|t| idf(t)).fold(0.0, f32::max);
             let span = if text.chars().all(chaxin_text::is_han) {
-                text.chars().count()
+                term_width(&text)
             } else {
                 terms.len()
             };
@@ -164,7 +161,6 @@ pub fn extract(
                 bigrams: han_bigrams(analyzer, &text),
                 text,
                 terms,
-                parts: Vec::new(),
                 synonyms: alternatives.clone(),
                 synonym_terms: alternatives
                     .iter()
@@ -173,7 +169,6 @@ pub fn extract(
                     .collect(),
                 weight,
                 generic: false,
-                position: token.position,
                 span,
             });
             continue;
@@ -181,22 +176,13 @@ pub fn extract(
         if !is_maximal(token, &tokens) || !seen.insert(token.text.clone()) {
             continue;
         }
-        let parts: Vec<String> = tokens
-            .iter()
-            .filter(|o| inside(o, token) && o.text != token.text)
-            .map(|o| o.text.clone())
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
         features.push(Feature {
             text: point[token.offset_from..token.offset_to].to_string(),
             terms: vec![token.text.clone()],
-            parts,
             synonyms: Vec::new(),
             synonym_terms: Vec::new(),
             weight: idf(&token.text),
             generic: generic.contains(&token.text),
-            position: token.position,
             span: span_of(token),
             bigrams: han_bigrams(analyzer, &token.text),
         });
@@ -237,22 +223,7 @@ pub fn main_terms(analyzer: &Analyzer, text: &str) -> Vec<String> {
 
 /// Positions a token covers: one per Han character, one for anything else.
 pub(crate) fn span_of(token: &Token) -> usize {
-    let chars = token.text.chars().count();
-    if token.text.chars().all(chaxin_text::is_han) {
-        chars
-    } else {
-        1
-    }
-}
-
-fn inside(inner: &Token, outer: &Token) -> bool {
-    outer.offset_from <= inner.offset_from
-        && inner.offset_to <= outer.offset_to
-        && (outer.offset_to - outer.offset_from) > (inner.offset_to - inner.offset_from)
-}
-
-fn is_maximal(token: &Token, tokens: &[Token]) -> bool {
-    !tokens.iter().any(|o| inside(token, o))
+    term_width(&token.text)
 }
 
 #[cfg(test)]
@@ -272,7 +243,8 @@ mod tests {
 
     #[test]
     fn chinese_point_keeps_content_words_in_order() {
-        let f = features("一种基于平方和优化的飞行器大角度机动镇定控制器设计方法");
+        let point = "一种基于平方和优化的飞行器大角度机动镇定控制器设计方法";
+        let f = features(point);
         let content: Vec<&str> = f
             .iter()
             .filter(|f| !f.generic)
@@ -287,8 +259,13 @@ mod tests {
             .map(|f| f.text.as_str())
             .collect();
         assert!(generic.contains(&"方法"), "{generic:?}");
-        let positions: Vec<usize> = f.iter().map(|f| f.position).collect();
-        assert!(positions.windows(2).all(|w| w[0] < w[1]));
+        // In the order of the point: each feature stands after the previous one.
+        let mut at = 0;
+        for feature in &f {
+            let found = point[at..].find(&feature.text);
+            assert!(found.is_some(), "{} out of order in {f:?}", feature.text);
+            at += found.unwrap_or(0) + feature.text.len();
+        }
     }
 
     #[test]

@@ -340,25 +340,12 @@ fn restrictions(
             values
                 .into_iter()
                 .map(|text| {
-                    let ast = if text.contains('*') || text.ends_with('/') {
-                        let pattern = if text.ends_with('/') {
-                            format!("{text}*")
-                        } else {
-                            text
-                        };
-                        Ast::Wildcard {
-                            field: Some(field),
-                            pattern: pattern.replace(' ', ""),
-                            column: 0,
-                        }
-                    } else {
-                        Ast::Word {
-                            field: Some(field),
-                            text: text.replace(' ', ""),
-                            column: 0,
-                        }
+                    let word = Ast::Word {
+                        field: Some(field),
+                        text,
+                        column: 0,
                     };
-                    (Occur::Should, ast)
+                    (Occur::Should, word)
                 })
                 .collect(),
         )
@@ -380,13 +367,25 @@ fn restrictions(
         ));
     }
     if !f.ipc.is_empty() {
-        // A section, class or subclass (`H01M`) is indexed as such and matches exactly;
-        // a group (`C22C 38/`) or `*` matches by prefix.
-        let codes = f.ipc.iter().map(|code| code.trim().to_string()).collect();
-        out.push((
-            Occur::Must,
-            any_of(FieldRef::Raw(crate::field::RawField::Ipc), codes),
-        ));
+        // Each code as `IPC=<code>` reads it: a section, class or subclass exactly, a group
+        // (`C22C 38/`) or `*` by prefix.
+        let codes = f
+            .ipc
+            .iter()
+            .enumerate()
+            .map(|(i, code)| {
+                let invalid = |message: String| SearchError::InvalidValue {
+                    field: "filters.ipc",
+                    message: format!("code {}: {message}", i + 1),
+                };
+                match parse(&format!("IPC={}", code.trim()), DefaultOperator::And) {
+                    Ok(ast @ (Ast::Word { .. } | Ast::Wildcard { .. })) => Ok((Occur::Should, ast)),
+                    Ok(_) => Err(invalid(format!("`{code}` is not an IPC code or prefix"))),
+                    Err(e) => Err(invalid(e.message)),
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        out.push((Occur::Must, Ast::Bool(codes)));
     }
     for (i, expression) in request.must.iter().enumerate() {
         let invalid = |e: crate::error::QueryError| SearchError::InvalidValue {
