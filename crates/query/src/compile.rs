@@ -32,7 +32,7 @@ type BoxQuery = Box<dyn Query>;
 /// as the word itself.
 const PART_WEIGHT: f32 = 0.5;
 
-fn boolean(clauses: Vec<(TOccur, BoxQuery)>) -> BoxQuery {
+pub(crate) fn boolean(clauses: Vec<(TOccur, BoxQuery)>) -> BoxQuery {
     Box::new(BooleanQuery::new(clauses))
 }
 
@@ -232,6 +232,28 @@ impl Compiler<'_> {
 
     /// Text fields a term searches, with their boosts: one field as given, a group with the
     /// default boosts of its fields, no field the default fields.
+    /// `texts` as terms of the exact (bigram) twins of `field`'s fields, each weighted by its
+    /// field's boost × `weight`.
+    pub(crate) fn exact_terms(
+        &self,
+        field: Option<FieldRef>,
+        texts: &[String],
+        weight: f32,
+    ) -> Vec<(Term, f32)> {
+        let fields = self.fields(&field);
+        texts
+            .iter()
+            .flat_map(|text| {
+                fields.iter().map(move |&(tf, boost)| {
+                    (
+                        Term::from_field_text(self.index.fields.exact(tf), text),
+                        boost * weight,
+                    )
+                })
+            })
+            .collect()
+    }
+
     fn fields(&self, field: &Option<FieldRef>) -> Vec<(TextField, f32)> {
         match field {
             Some(FieldRef::Text(tf)) => vec![(*tf, 1.0)],

@@ -202,6 +202,28 @@ fn han_bigrams(analyzer: &Analyzer, term: &str) -> Vec<(usize, String)> {
     phrase.terms
 }
 
+/// The exact-stream terms of `point` that carry meaning, each once, in order: its Han
+/// character bigrams, across word boundaries (`银杏树体改造` gives `树体` whatever jieba makes of
+/// it), and its whole unstemmed words that are not stop words. They let the ranking credit a
+/// document that says the point with another segmentation or word form; a lone Han character
+/// (the end of a run) and stop words would match nearly every document and are left out.
+pub fn exact_terms(analyzer: &Analyzer, point: &str) -> Vec<String> {
+    let mut seen = HashSet::new();
+    analyzer
+        .analyze_exact(point)
+        .into_iter()
+        .map(|t| t.text)
+        .filter(|term| {
+            if term.chars().all(chaxin_text::is_han) {
+                term.chars().count() >= 2
+            } else {
+                !analyzer.analyze(term).is_empty()
+            }
+        })
+        .filter(|term| seen.insert(term.clone()))
+        .collect()
+}
+
 /// The main-stream terms of [`GENERIC_WORDS`] (as `analyzer` stems them).
 pub fn generic_terms(analyzer: &Analyzer) -> HashSet<String> {
     GENERIC_WORDS
@@ -278,6 +300,25 @@ mod tests {
             .collect();
         assert_eq!(generic, vec!["Method", "apparatus", "system"]);
         assert!(f.iter().any(|f| f.terms == ["neural"] && !f.generic));
+    }
+
+    #[test]
+    fn exact_terms_cross_word_boundaries_and_skip_stop_words() {
+        let analyzer = Analyzer::default_settings();
+        // A CSL title whose abstract says 树体改造 where jieba cuts the title 银杏树/体/改造.
+        let zh = exact_terms(&analyzer, "银杏树体改造技术探析");
+        assert_eq!(
+            zh,
+            [
+                "银杏", "杏树", "树体", "体改", "改造", "造技", "技术", "术探", "探析"
+            ]
+        );
+        // Whole unstemmed words (`networks`, not `network`); `for`, `a` are stop words.
+        let en = exact_terms(
+            &analyzer,
+            "Analog storage for a neural networks chip, networks",
+        );
+        assert_eq!(en, ["analog", "storage", "neural", "networks", "chip"]);
     }
 
     #[test]
