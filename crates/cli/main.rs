@@ -135,6 +135,28 @@ struct ServeArgs {
     /// arrival order.
     #[arg(long)]
     engine_threads: Option<usize>,
+    /// Largest upload to `POST /v1/documents`, compressed and uncompressed, in MiB.
+    #[arg(long, default_value_t = 2048)]
+    max_upload_mb: u64,
+    /// Read keys (comma-separated): when set, reads need `Authorization: Bearer <key>`.
+    #[arg(
+        long,
+        env = "CHAXIN_READ_KEY",
+        hide_env_values = true,
+        default_value = ""
+    )]
+    read_keys: String,
+    /// Write keys (comma-separated): writes need one; they also read.
+    #[arg(
+        long,
+        env = "CHAXIN_WRITE_KEY",
+        hide_env_values = true,
+        default_value = ""
+    )]
+    write_keys: String,
+    /// Accept writes without a key (local use only).
+    #[arg(long)]
+    open: bool,
     #[command(flatten)]
     writer: WriterArgs,
 }
@@ -318,11 +340,28 @@ fn run_serve(args: ServeArgs) -> Result<()> {
         }
         build_default_index(&args.index, &args.data, &args.writer)?;
     }
+    let keys = chaxin_api::ApiKeys::from_lists(&args.read_keys, &args.write_keys, args.open)
+        .map_err(|e| anyhow::anyhow!("API keys: {e}"))?;
     let index = ChaxinIndex::open(&args.index)?;
     let engine = Arc::new(SearchEngine::new(index, SearchConfig::default())?);
     let listener = std::net::TcpListener::bind(&args.bind)
         .with_context(|| format!("binding {}", args.bind))?;
     let address = listener.local_addr()?;
+    if !address.ip().is_loopback() {
+        if keys.open {
+            tracing::warn!(
+                "--open on {address}: anyone who can reach this address can change the index"
+            );
+        }
+        if !keys.reads_need_key() {
+            tracing::warn!(
+                "serving {address} beyond loopback without read keys: anyone who can reach                  it can search (set CHAXIN_READ_KEY)"
+            );
+        }
+    }
+    if keys.write.is_empty() && !keys.open {
+        tracing::info!("writes are disabled: set CHAXIN_WRITE_KEY (or --open for local use)");
+    }
     let documents = engine.stats()?.documents;
     tracing::info!(
         "serving {} records from {}",
@@ -337,7 +376,16 @@ fn run_serve(args: ServeArgs) -> Result<()> {
         // `serve` admits at least one search whatever is given.
         engine_threads: args.engine_threads.unwrap_or(defaults.engine_threads),
     };
-    actix_web::rt::System::new().block_on(chaxin_api::serve(engine, listener, limits))?;
+    let writes = chaxin_api::WriteSettings {
+        threads: args
+            .writer
+            .threads
+            .unwrap_or(chaxin_api::WriteSettings::default().threads),
+        memory_bytes: args.writer.memory_mb.max(16) << 20,
+        max_upload_bytes: args.max_upload_mb.max(1) << 20,
+    };
+    let state = chaxin_api::AppState::new(engine, limits, keys, writes);
+    actix_web::rt::System::new().block_on(chaxin_api::serve(state, listener))?;
     Ok(())
 }
 

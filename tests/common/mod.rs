@@ -25,6 +25,11 @@ impl Server {
     /// Starts `chaxin serve --index <index> --data <data> --bind 127.0.0.1:0` and waits for its
     /// address line.
     pub fn start(index: &Path, data: &Path) -> Server {
+        Self::start_with(index, data, &[], &[])
+    }
+
+    /// As [`Server::start`], with more arguments and environment variables.
+    pub fn start_with(index: &Path, data: &Path, args: &[&str], envs: &[(&str, &str)]) -> Server {
         let stderr_log = index.with_extension("stderr.log");
         let stderr = std::fs::File::create(&stderr_log).expect("stderr log");
         let mut child = Command::new(env!("CARGO_BIN_EXE_chaxin"))
@@ -32,6 +37,11 @@ impl Server {
             .arg(index)
             .arg("--data")
             .arg(data)
+            .args(args)
+            // Keys come from the test only, never from the environment of the run.
+            .env_remove("CHAXIN_READ_KEY")
+            .env_remove("CHAXIN_WRITE_KEY")
+            .envs(envs.iter().copied())
             .stdout(Stdio::piped())
             .stderr(stderr)
             .spawn()
@@ -109,6 +119,14 @@ impl Server {
         let mut raw = Vec::new();
         let _ = stream.read_to_end(&mut raw);
         Response::parse(&raw)
+    }
+}
+
+impl Server {
+    /// Kills the server at once (SIGKILL on Unix): no shutdown, no commit.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -27,17 +27,30 @@ pub enum ErrorCode {
     DocumentNotFound,
     /// The route exists, the method does not (405).
     MethodNotAllowed,
+    /// No usable API key was sent (401).
+    Unauthorized,
+    /// The key does not grant this, or writes are disabled (403).
+    Forbidden,
+    /// Lines of an NDJSON upload are invalid; nothing was committed (422); `errors` lists them.
+    InvalidDocuments,
+    /// Another writer (a `chaxin index` run) holds the index (409).
+    IndexLocked,
     /// A fault on our side (500); details are in the server log.
     Internal,
 }
 
 impl ErrorCode {
-    fn status(self) -> StatusCode {
+    pub(crate) fn status(self) -> StatusCode {
         match self {
             ErrorCode::MalformedJson | ErrorCode::QuerySyntax | ErrorCode::BadRequest => {
                 StatusCode::BAD_REQUEST
             }
-            ErrorCode::InvalidField => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidField | ErrorCode::InvalidDocuments => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+            ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+            ErrorCode::IndexLocked => StatusCode::CONFLICT,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::NotFound | ErrorCode::DocumentNotFound => StatusCode::NOT_FOUND,
@@ -66,6 +79,9 @@ pub struct ApiError {
     /// in `Result`s on every path, and most have no query.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub syntax: Option<Box<SyntaxContext>>,
+    /// The rejected lines of an upload, with what the upload did (`invalid_documents`).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub upload: Option<Box<crate::documents::UploadReport>>,
 }
 
 /// Where a query syntax error happened.
@@ -86,6 +102,7 @@ impl ApiError {
             column: None,
             line: None,
             syntax: None,
+            upload: None,
         }
     }
 
@@ -163,6 +180,10 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code()).json(Envelope { error: self })
+        let mut response = HttpResponse::build(self.status_code());
+        if self.code == ErrorCode::Unauthorized {
+            response.insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.json(Envelope { error: self })
     }
 }

@@ -1,12 +1,17 @@
 //! HTTP API for chaxin (actix-web). The HTTP layer only translates: requests into engine
 //! calls, engine results and errors into JSON with stable error codes.
 //!
-//! Routes: `GET /healthz`, `GET|POST /v1/search`, `GET /v1/documents/{id}`, `GET /v1/stats`.
+//! Routes: `GET /healthz`, `GET|POST /v1/search`, `POST /v1/novelty`, `GET /v1/parse`,
+//! `POST /v1/documents` (NDJSON upload), `GET|PUT|DELETE /v1/documents/{id}`, `GET /v1/stats`.
 
+mod auth;
+mod documents;
 mod error;
 mod params;
 mod routes;
 mod server;
 
+pub use auth::{Access, ApiKeys, MIN_KEY_CHARS};
+pub use documents::WriteSettings;
 pub use error::{ApiError, ErrorCode};
 pub use server::{configure, serve, ApiLimits, AppState};

@@ -48,19 +48,21 @@ pub(crate) async fn search_post(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let request: SearchRequest = json_body(&req, payload, &state, "{\"q\": \"…\"}").await?;
+    let limit = state.limits.max_body_bytes;
+    let request: SearchRequest = json_body(&req, payload, "{\"q\": \"…\"}", limit).await?;
     run_search(state, request).await
 }
 
-/// Reads a JSON object body of type `T` (`example` shows the expected shape when empty).
-async fn json_body<T: serde::de::DeserializeOwned>(
+/// Reads a JSON object body of type `T` of at most `limit` bytes (`example` shows the
+/// expected shape when empty).
+pub(crate) async fn json_body<T: serde::de::DeserializeOwned>(
     req: &HttpRequest,
     payload: web::Payload,
-    state: &AppState,
     example: &str,
+    limit: usize,
 ) -> Result<T, ApiError> {
     require_json(req)?;
-    let body = read_body(payload, state.limits.max_body_bytes, req).await?;
+    let body = read_body(payload, limit, req).await?;
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::new(
             ErrorCode::MalformedJson,
@@ -78,8 +80,8 @@ pub(crate) async fn novelty(
     let request: NoveltyRequest = json_body(
         &req,
         payload,
-        &state,
         "{\"points\": [\"…\"], \"cutoff\": \"2024-03-01\"}",
+        state.limits.max_body_bytes,
     )
     .await?;
     let response = blocking(&state, move |engine| {

@@ -8,6 +8,10 @@ use actix_web::dev::Service;
 use actix_web::{web, App, HttpServer};
 use chaxin_query::SearchEngine;
 
+use futures_util::future::Either;
+
+use crate::auth::{required_access, ApiKeys};
+use crate::documents::{self, WriteSettings};
 use crate::routes;
 
 /// Request limits.
@@ -37,6 +41,28 @@ pub struct AppState {
     pub limits: ApiLimits,
     /// One permit per engine call allowed to run (see [`ApiLimits::engine_threads`]).
     pub engine_slots: tokio::sync::Semaphore,
+    pub keys: ApiKeys,
+    pub writes: WriteSettings,
+    /// Held by the one write running (writes queue on it).
+    pub write_lock: std::sync::Mutex<()>,
+}
+
+impl AppState {
+    pub fn new(
+        engine: Arc<SearchEngine>,
+        limits: ApiLimits,
+        keys: ApiKeys,
+        writes: WriteSettings,
+    ) -> Self {
+        Self {
+            engine,
+            engine_slots: tokio::sync::Semaphore::new(limits.engine_threads.max(1)),
+            limits,
+            keys,
+            writes,
+            write_lock: std::sync::Mutex::new(()),
+        }
+    }
 }
 
 /// Registers every route (used by the server and by tests).
@@ -59,8 +85,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .default_service(web::to(routes::method_not_allowed)),
         )
         .service(
+            web::resource("/v1/documents")
+                .route(web::post().to(documents::upload))
+                .default_service(web::to(routes::method_not_allowed)),
+        )
+        .service(
             web::resource("/v1/documents/{id}")
                 .route(web::get().to(routes::document))
+                .route(web::put().to(documents::put))
+                .route(web::delete().to(documents::delete))
                 .default_service(web::to(routes::method_not_allowed)),
         )
         .service(
@@ -70,18 +103,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// Serves `engine` on an already bound listener until the process is stopped (Ctrl-C/SIGTERM
-/// finish in-flight requests first).
-pub async fn serve(
-    engine: Arc<SearchEngine>,
-    listener: TcpListener,
-    limits: ApiLimits,
-) -> std::io::Result<()> {
-    let state = web::Data::new(AppState {
-        engine,
-        limits,
-        engine_slots: tokio::sync::Semaphore::new(limits.engine_threads.max(1)),
-    });
+/// Serves on an already bound listener until the process is stopped (Ctrl-C/SIGTERM finish
+/// in-flight requests first).
+pub async fn serve(state: AppState, listener: TcpListener) -> std::io::Result<()> {
+    let state = web::Data::new(state);
     HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -89,9 +114,19 @@ pub async fn serve(
                 let started = Instant::now();
                 let method = req.method().clone();
                 let path = req.path().to_string();
-                let fut = srv.call(req);
+                let denied = required_access(&method, &path).and_then(|access| {
+                    let state = req.app_data::<web::Data<AppState>>()?;
+                    state.keys.require(req.request(), access).err()
+                });
+                let fut = match denied {
+                    None => Either::Left(srv.call(req)),
+                    Some(err) => {
+                        let response = req.error_response(err);
+                        Either::Right(std::future::ready(Ok(response)))
+                    }
+                };
                 async move {
-                    let res = fut.await?;
+                    let res = fut.await?.map_into_boxed_body();
                     tracing::info!(
                         target: "chaxin::http",
                         "{method} {path} {} {:.1}ms",

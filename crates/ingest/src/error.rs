@@ -22,6 +22,12 @@ pub enum IngestError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// Reading a stream (an upload) failed; nothing of the session was committed.
+    #[error("reading {source_name}: {error}")]
+    Read {
+        source_name: String,
+        error: std::io::Error,
+    },
     #[error("{0} (--strict: nothing was committed)")]
     Strict(LineError),
     #[error("no input files found in {0}")]

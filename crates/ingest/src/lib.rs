@@ -13,5 +13,7 @@ pub mod synthetic;
 
 pub use error::{IngestError, LineError};
 pub use input::{collect_inputs, open_input, write_output, Input};
-pub use pipeline::{default_rejects_path, ingest, IngestOptions, IngestSummary, MAX_LINE_BYTES};
+pub use pipeline::{
+    default_rejects_path, ingest, IngestOptions, IngestSummary, WriteSession, MAX_LINE_BYTES,
+};
 pub use progress::ProgressMode;

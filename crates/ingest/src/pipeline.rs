@@ -11,7 +11,7 @@ use std::time::Instant;
 use chaxin_index::{find_live_doc, to_document, ChaxinIndex, IndexDocument, Record, RecordError};
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::{IndexWriter, ReloadPolicy, Term};
+use tantivy::{IndexWriter, ReloadPolicy, Searcher, Term};
 
 use crate::error::{IngestError, LineError};
 use crate::input::{open_input, Input};
@@ -34,6 +34,8 @@ pub struct IngestOptions {
     /// Lines parsed and analysed together in parallel.
     pub batch_size: usize,
     pub progress: ProgressMode,
+    /// Rejections kept in [`IngestSummary::first_errors`].
+    pub max_reported_errors: usize,
 }
 
 impl Default for IngestOptions {
@@ -48,6 +50,7 @@ impl Default for IngestOptions {
             writer_memory: 512 << 20,
             batch_size: 2048,
             progress: ProgressMode::Silent,
+            max_reported_errors: 20,
         }
     }
 }
@@ -61,6 +64,8 @@ pub struct IngestSummary {
     pub replaced: u64,
     /// Lines rejected.
     pub rejected: u64,
+    /// Records deleted.
+    pub deleted: u64,
     /// Non-empty lines read.
     pub lines: u64,
     /// Uncompressed bytes of the lines read.
@@ -69,7 +74,7 @@ pub struct IngestSummary {
     pub docs_per_sec: f64,
     /// The rejects file, when lines were rejected and one was asked for.
     pub rejects_file: Option<PathBuf>,
-    /// The first rejections (at most 20), for the closing summary.
+    /// The first rejections (at most [`IngestOptions::max_reported_errors`]).
     pub first_errors: Vec<LineError>,
 }
 
@@ -134,40 +139,107 @@ pub fn ingest(
     inputs: &[Input],
     options: &IngestOptions,
 ) -> Result<IngestSummary, IngestError> {
-    let started = Instant::now();
-    let mut writer: IndexWriter<IndexDocument> = index
-        .index
-        .writer_with_num_threads(options.writer_threads.max(1), options.writer_memory)?;
-    let reader = index
-        .index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()?;
-    let searcher = reader.searcher();
+    let mut session = WriteSession::open(index, options)?;
     let total_bytes = inputs.iter().map(|i| i.bytes).sum();
     let read_bytes = Arc::new(AtomicU64::new(0));
     let mut progress = Progress::new(options.progress, total_bytes);
-    let mut rejects = Rejects {
-        path: options.rejects.clone(),
-        out: None,
-    };
-    let mut summary = IngestSummary::default();
-    let mut seen: HashSet<String> = HashSet::new();
-
     for input in inputs {
-        let file_name = input.path.display().to_string();
         let io = |source| IngestError::Io {
             path: input.path.clone(),
             source,
         };
         let mut reader = open_input(&input.path, read_bytes.clone()).map_err(io)?;
+        let added = session.add_ndjson(
+            &input.path.display().to_string(),
+            &mut *reader,
+            &mut |summary| {
+                progress.update(
+                    read_bytes.load(Ordering::Relaxed),
+                    summary.indexed + summary.replaced,
+                    summary.rejected,
+                )
+            },
+        );
+        if let Err(e) = added {
+            progress.finish();
+            return Err(e);
+        }
+    }
+    progress.finish();
+    session.commit()
+}
+
+/// One write to an index: records added, replaced and deleted through a single tantivy writer,
+/// visible to nobody until [`WriteSession::commit`]. Dropped without a commit, it leaves the
+/// index as it was (tantivy discards uncommitted documents, also after a crash).
+///
+/// Invariant: a session holds the index's writer lock, so writes to one index are serialised
+/// (another writer, in this process or another, gets [`IngestError::Tantivy`] `LockBusy`).
+pub struct WriteSession<'a> {
+    index: &'a ChaxinIndex,
+    writer: IndexWriter<IndexDocument>,
+    /// The index as committed when the session opened (to tell new ids from replaced ones).
+    searcher: Searcher,
+    options: IngestOptions,
+    rejects: Rejects,
+    summary: IngestSummary,
+    /// Ids added in this session.
+    seen: HashSet<String>,
+    started: Instant,
+}
+
+impl<'a> WriteSession<'a> {
+    /// Takes the index's writer.
+    pub fn open(index: &'a ChaxinIndex, options: &IngestOptions) -> Result<Self, IngestError> {
+        let writer = index
+            .index
+            .writer_with_num_threads(options.writer_threads.max(1), options.writer_memory)?;
+        let reader = index
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            index,
+            writer,
+            searcher: reader.searcher(),
+            options: options.clone(),
+            rejects: Rejects {
+                path: options.rejects.clone(),
+                out: None,
+            },
+            summary: IngestSummary::default(),
+            seen: HashSet::new(),
+            started: Instant::now(),
+        })
+    }
+
+    /// What the session did so far.
+    pub fn summary(&self) -> &IngestSummary {
+        &self.summary
+    }
+
+    /// Reads NDJSON records from `reader` (called `source` in line errors) and adds the valid
+    /// ones; `on_batch` sees the summary after every batch. With `strict`, the first bad line
+    /// is returned as [`IngestError::Strict`] (the caller then drops the session).
+    pub fn add_ndjson(
+        &mut self,
+        source: &str,
+        reader: &mut dyn BufRead,
+        on_batch: &mut dyn FnMut(&IngestSummary),
+    ) -> Result<(), IngestError> {
+        let io = |error| IngestError::Read {
+            source_name: source.to_string(),
+            error,
+        };
         let mut line_number = 0u64;
         loop {
             let batch =
-                read_batch(&mut reader, &mut line_number, options.batch_size).map_err(io)?;
+                read_batch(reader, &mut line_number, self.options.batch_size).map_err(io)?;
             if batch.is_empty() {
-                break;
+                return Ok(());
             }
+            let (index, fields) = (self.index, &self.index.fields);
             let analysed: Vec<Result<(Record, IndexDocument), RecordError>> = batch
                 .par_iter()
                 .map(|line| {
@@ -176,67 +248,93 @@ pub fn ingest(
                         reason: reason.clone(),
                     })?;
                     let record = Record::from_json(text)?;
-                    let doc = to_document(&index.fields, &index.analyzer, &record);
+                    let doc = to_document(fields, &index.analyzer, &record);
                     Ok((record, doc))
                 })
                 .collect();
             for (line, result) in batch.iter().zip(analysed) {
-                summary.lines += 1;
-                summary.input_bytes += line.text.as_ref().map_or(0, |t| t.len() as u64 + 1);
+                self.summary.lines += 1;
+                self.summary.input_bytes += line.text.as_ref().map_or(0, |t| t.len() as u64 + 1);
                 match result {
-                    Ok((record, doc)) => {
-                        let existed = seen.contains(&record.id)
-                            || find_live_doc(&searcher, index.fields.id, &record.id)?.is_some();
-                        if existed {
-                            writer.delete_term(Term::from_field_text(index.fields.id, &record.id));
-                            summary.replaced += 1;
-                        } else {
-                            summary.indexed += 1;
-                            seen.insert(record.id);
-                        }
-                        writer.add_document(doc)?;
-                    }
+                    Ok((record, doc)) => self.add_document(record.id, doc)?,
                     Err(err) => {
                         let error = LineError {
-                            file: file_name.clone(),
+                            file: source.to_string(),
                             line: line.number,
                             field: err.field,
                             reason: err.reason,
                         };
-                        if options.strict {
-                            progress.finish();
-                            writer.rollback()?;
+                        if self.options.strict {
                             return Err(IngestError::Strict(error));
                         }
                         tracing::debug!("rejected {error}");
-                        let raw = line.text.as_deref().unwrap_or("");
-                        rejects.write(&error, raw)?;
-                        summary.rejected += 1;
-                        if summary.first_errors.len() < 20 {
-                            summary.first_errors.push(error);
+                        self.rejects
+                            .write(&error, line.text.as_deref().unwrap_or(""))?;
+                        self.summary.rejected += 1;
+                        if self.summary.first_errors.len() < self.options.max_reported_errors {
+                            self.summary.first_errors.push(error);
                         }
                     }
                 }
             }
-            progress.update(
-                read_bytes.load(Ordering::Relaxed),
-                summary.indexed + summary.replaced,
-                summary.rejected,
-            );
+            on_batch(&self.summary);
         }
     }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    progress.finish();
-    summary.rejects_file = rejects.finish()?;
-    summary.elapsed_secs = started.elapsed().as_secs_f64();
-    summary.docs_per_sec =
-        (summary.indexed + summary.replaced) as f64 / summary.elapsed_secs.max(1e-9);
-    Ok(summary)
+
+    /// Adds one validated record; returns whether it replaced one with the same id.
+    pub fn add_record(&mut self, record: Record) -> Result<bool, IngestError> {
+        let doc = to_document(&self.index.fields, &self.index.analyzer, &record);
+        let before = self.summary.replaced;
+        self.add_document(record.id, doc)?;
+        Ok(self.summary.replaced > before)
+    }
+
+    /// Deletes the record `id`; returns whether there was one.
+    pub fn delete(&mut self, id: &str) -> Result<bool, IngestError> {
+        if !self.exists(id)? {
+            return Ok(false);
+        }
+        self.writer
+            .delete_term(Term::from_field_text(self.index.fields.id, id));
+        self.seen.remove(id);
+        self.summary.deleted += 1;
+        Ok(true)
+    }
+
+    fn exists(&self, id: &str) -> Result<bool, IngestError> {
+        Ok(self.seen.contains(id)
+            || find_live_doc(&self.searcher, self.index.fields.id, id)?.is_some())
+    }
+
+    fn add_document(&mut self, id: String, doc: IndexDocument) -> Result<(), IngestError> {
+        if self.exists(&id)? {
+            self.writer
+                .delete_term(Term::from_field_text(self.index.fields.id, &id));
+            self.summary.replaced += 1;
+        } else {
+            self.summary.indexed += 1;
+            self.seen.insert(id);
+        }
+        self.writer.add_document(doc)?;
+        Ok(())
+    }
+
+    /// Commits: everything added and deleted becomes durable and visible to new readers.
+    pub fn commit(mut self) -> Result<IngestSummary, IngestError> {
+        self.writer.commit()?;
+        self.writer.wait_merging_threads()?;
+        let mut summary = self.summary;
+        summary.rejects_file = self.rejects.finish()?;
+        summary.elapsed_secs = self.started.elapsed().as_secs_f64();
+        summary.docs_per_sec =
+            (summary.indexed + summary.replaced) as f64 / summary.elapsed_secs.max(1e-9);
+        Ok(summary)
+    }
 }
 
 /// Reads up to `max` non-blank lines. Lines that are not UTF-8 or are too long are returned as
-/// errors so they are reported with their line number.
+/// errors so they are reported with their line number; a too long line is skipped without
+/// being held in memory.
 fn read_batch(
     reader: &mut dyn BufRead,
     line_number: &mut u64,
@@ -246,16 +344,15 @@ fn read_batch(
     let mut buf = Vec::new();
     while batch.len() < max {
         buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
+        let Some(length) = read_line_bounded(reader, &mut buf, MAX_LINE_BYTES)? else {
             break;
-        }
+        };
         *line_number += 1;
-        if buf.len() > MAX_LINE_BYTES {
+        if length > MAX_LINE_BYTES {
             batch.push(Line {
                 number: *line_number,
                 text: Err(format!(
-                    "line is {} bytes, more than the limit of {MAX_LINE_BYTES}",
-                    buf.len()
+                    "line is {length} bytes, more than the limit of {MAX_LINE_BYTES}"
                 )),
             });
             continue;
@@ -282,6 +379,38 @@ fn read_batch(
     Ok(batch)
 }
 
+/// Reads one line (through `\n`) into `buf`, keeping at most `limit + 1` bytes of it; returns
+/// its full length, or `None` at the end of the input.
+fn read_line_bounded(
+    reader: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<Option<usize>> {
+    let mut length = 0;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok((length > 0).then_some(length));
+        }
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (&available[..=i], true),
+            None => (available, false),
+        };
+        let keep = chunk.len().min((limit + 1).saturating_sub(buf.len()));
+        buf.extend_from_slice(&chunk[..keep]);
+        length += chunk.len();
+        let consumed = chunk.len();
+        reader.consume(consumed);
+        if done {
+            return Ok(Some(length));
+        }
+    }
+}
+
 /// Default rejects file for an index directory: `<index>.rejects.ndjson` beside it.
 pub fn default_rejects_path(index_dir: &Path) -> PathBuf {
     let mut name = index_dir
@@ -290,4 +419,55 @@ pub fn default_rejects_path(index_dir: &Path) -> PathBuf {
         .unwrap_or_else(|| "index".into());
     name.push(".rejects.ndjson");
     index_dir.with_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_read_whole_or_cut_at_the_limit_and_numbered() {
+        let input = format!(
+            "{{\"id\": \"a\"}}\n\n{}\n\u{feff}{{\"id\": \"b\"}}",
+            "x".repeat(50)
+        );
+        let mut reader = std::io::BufReader::with_capacity(8, input.as_bytes());
+        let mut buf = Vec::new();
+        // A long line keeps at most limit + 1 bytes but reports its full length.
+        assert_eq!(
+            read_line_bounded(&mut reader, &mut buf, 20).ok(),
+            Some(Some(12))
+        );
+        buf.clear();
+        assert_eq!(
+            read_line_bounded(&mut reader, &mut buf, 20).ok(),
+            Some(Some(1))
+        );
+        buf.clear();
+        assert_eq!(
+            read_line_bounded(&mut reader, &mut buf, 20).ok(),
+            Some(Some(51))
+        );
+        assert_eq!(buf.len(), 21);
+        buf.clear();
+        assert_eq!(
+            read_line_bounded(&mut reader, &mut buf, 20).ok(),
+            Some(Some(14))
+        );
+        buf.clear();
+        assert_eq!(
+            read_line_bounded(&mut reader, &mut buf, 20).ok(),
+            Some(None)
+        );
+
+        let mut line = 0;
+        let batch = read_batch(&mut input.as_bytes(), &mut line, 10).unwrap_or_default();
+        let numbers: Vec<u64> = batch.iter().map(|l| l.number).collect();
+        assert_eq!(
+            numbers,
+            [1, 3, 4],
+            "blank lines are skipped, not renumbered"
+        );
+        assert_eq!(batch[2].text.as_deref().ok(), Some("{\"id\": \"b\"}"));
+    }
 }

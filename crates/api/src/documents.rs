@@ -1,0 +1,414 @@
+//! Writes: `POST /v1/documents` (NDJSON upload, streamed), `PUT` and `DELETE
+//! /v1/documents/{id}`.
+//!
+//! Invariants: every write commits before it is acknowledged (a 2xx answer means the change
+//! is durable and visible to searches); a write that fails or is refused commits nothing;
+//! writes run one at a time (a mutex here, tantivy's writer lock against other processes).
+//! An upload is read as it arrives, through a bounded channel, never buffered whole.
+
+use std::io::{BufRead, BufReader, ErrorKind, Read};
+use std::sync::{Arc, PoisonError};
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chaxin_index::Record;
+use chaxin_ingest::{IngestError, IngestOptions, IngestSummary, LineError, WriteSession};
+use futures_util::StreamExt;
+use serde::Serialize;
+use tokio::sync::mpsc;
+
+use crate::error::{ApiError, ErrorCode};
+use crate::server::AppState;
+
+/// Rejected lines listed in an answer (all are counted).
+const MAX_LISTED_ERRORS: usize = 1000;
+/// Upload chunks in flight between the connection and the indexing thread.
+const CHANNEL_CHUNKS: usize = 16;
+
+/// Indexing resources of writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteSettings {
+    /// tantivy indexing threads.
+    pub threads: usize,
+    /// tantivy memory budget in bytes.
+    pub memory_bytes: usize,
+    /// Largest upload, compressed and uncompressed, in bytes.
+    pub max_upload_bytes: u64,
+}
+
+impl Default for WriteSettings {
+    fn default() -> Self {
+        let options = IngestOptions::default();
+        Self {
+            threads: options.writer_threads,
+            memory_bytes: 256 << 20,
+            max_upload_bytes: 2 << 30,
+        }
+    }
+}
+
+/// A rejected line of an upload.
+#[derive(Debug, Clone, Serialize)]
+pub struct LineIssue {
+    /// 1-based line of the (uncompressed) body.
+    pub line: u64,
+    /// JSON path of the field at fault (`-`: the line as a whole).
+    pub field: String,
+    pub reason: String,
+}
+
+/// What an upload did.
+#[derive(Debug, Clone, Serialize)]
+pub struct UploadReport {
+    /// Whether the valid records were committed.
+    pub committed: bool,
+    /// New records.
+    pub indexed: u64,
+    /// Records that replaced one with the same id.
+    pub replaced: u64,
+    /// Invalid lines.
+    pub rejected: u64,
+    /// Non-blank lines read.
+    pub lines: u64,
+    /// The first rejected lines (at most 1000).
+    pub errors: Vec<LineIssue>,
+    pub took_ms: f64,
+}
+
+impl UploadReport {
+    fn new(summary: &IngestSummary, committed: bool, started: std::time::Instant) -> Self {
+        Self {
+            committed,
+            indexed: summary.indexed,
+            replaced: summary.replaced,
+            rejected: summary.rejected,
+            lines: summary.lines,
+            errors: summary
+                .first_errors
+                .iter()
+                .map(|e: &LineError| LineIssue {
+                    line: e.line,
+                    field: e.field.clone(),
+                    reason: e.reason.clone(),
+                })
+                .collect(),
+            took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+        }
+    }
+}
+
+/// Query parameters of `POST /v1/documents`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UploadParams {
+    /// Commit the valid lines even when some are invalid (default: all or nothing).
+    #[serde(default)]
+    skip_invalid: bool,
+}
+
+fn ingest_options(settings: &WriteSettings) -> IngestOptions {
+    IngestOptions {
+        writer_threads: settings.threads,
+        writer_memory: settings.memory_bytes,
+        max_reported_errors: MAX_LISTED_ERRORS,
+        ..IngestOptions::default()
+    }
+}
+
+/// An ingest failure as an answer.
+fn write_error(err: IngestError, limit: u64) -> ApiError {
+    match err {
+        IngestError::Tantivy(tantivy::TantivyError::LockFailure(..)) => ApiError::new(
+            ErrorCode::IndexLocked,
+            "the index is being written by another process (a `chaxin index` run?); retry when \
+             it has finished",
+        ),
+        IngestError::Read { error, .. } if error.kind() == ErrorKind::FileTooLarge => {
+            ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!("upload larger than the limit of {limit} bytes; nothing was committed"),
+            )
+        }
+        IngestError::Read { error, .. } => ApiError::new(
+            ErrorCode::BadRequest,
+            format!("could not read the upload: {error}; nothing was committed"),
+        ),
+        e => ApiError::internal("write", e),
+    }
+}
+
+/// Runs `write` on the blocking pool, one write at a time, and makes its commit visible.
+async fn exclusive<T: Send + 'static>(
+    state: &web::Data<AppState>,
+    write: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let state = Arc::clone(&state.clone().into_inner());
+    web::block(move || {
+        let _one_writer = state
+            .write_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        write(&state)
+    })
+    .await
+    .map_err(|e| ApiError::internal("worker pool", e))?
+}
+
+/// Commits `session` and reloads the searcher so the change is visible on return.
+fn commit(state: &AppState, session: WriteSession<'_>) -> Result<IngestSummary, ApiError> {
+    let summary = session
+        .commit()
+        .map_err(|e| write_error(e, state.writes.max_upload_bytes))?;
+    state
+        .engine
+        .reload()
+        .map_err(|e| ApiError::internal("reload after commit", e))?;
+    Ok(summary)
+}
+
+/// `POST /v1/documents`: NDJSON records (`Content-Type: application/x-ndjson`, optionally
+/// `Content-Encoding: zstd`). All valid or nothing committed, unless `?skip_invalid=true`.
+pub(crate) async fn upload(
+    req: HttpRequest,
+    mut payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let params: UploadParams = serde_urlencoded::from_str(req.query_string())
+        .map_err(|e| ApiError::new(ErrorCode::BadRequest, format!("query string: {e}")))?;
+    require_ndjson(&req)?;
+    let zstd = zstd_encoded(&req)?;
+    let limit = state.writes.max_upload_bytes;
+    let started = std::time::Instant::now();
+
+    let (chunks, received) = mpsc::channel::<std::io::Result<web::Bytes>>(CHANNEL_CHUNKS);
+    let write = exclusive(&state, move |state| {
+        let body = Limited {
+            inner: ChannelReader {
+                chunks: received,
+                current: web::Bytes::new(),
+            },
+            left: limit,
+        };
+        let mut reader: Box<dyn BufRead> = if zstd {
+            let decoder = zstd::Decoder::new(body)
+                .map_err(|e| ApiError::new(ErrorCode::BadRequest, format!("zstd body: {e}")))?;
+            Box::new(BufReader::new(Limited {
+                inner: decoder,
+                left: limit,
+            }))
+        } else {
+            Box::new(BufReader::new(body))
+        };
+        let mut session = WriteSession::open(state.engine.index(), &ingest_options(&state.writes))
+            .map_err(|e| write_error(e, limit))?;
+        session
+            .add_ndjson("body", &mut reader, &mut |_| {})
+            .map_err(|e| write_error(e, limit))?;
+        let summary = session.summary();
+        if summary.lines == 0 {
+            return Err(ApiError::new(
+                ErrorCode::BadRequest,
+                "empty upload: send one JSON record per line",
+            ));
+        }
+        if summary.rejected > 0 && !params.skip_invalid {
+            let report = UploadReport::new(summary, false, started);
+            return Err(ApiError {
+                upload: Some(Box::new(report)),
+                ..ApiError::new(
+                    ErrorCode::InvalidDocuments,
+                    format!(
+                        "{} of {} lines are invalid; nothing was committed (fix them, or send \
+                         ?skip_invalid=true to commit the valid ones)",
+                        summary.rejected, summary.lines
+                    ),
+                )
+            });
+        }
+        let summary = commit(state, session)?;
+        Ok(UploadReport::new(&summary, true, started))
+    });
+
+    // Feed the body to the indexing thread as it arrives.
+    let feed = async move {
+        let mut sent: u64 = 0;
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| std::io::Error::other(e.to_string()));
+            if let Ok(bytes) = &chunk {
+                sent += bytes.len() as u64;
+            }
+            let stop = chunk.is_err();
+            if chunks.send(chunk).await.is_err() || stop || sent > limit {
+                break;
+            }
+        }
+    };
+    let (report, ()) = futures_util::future::join(write, feed).await;
+    let report = report?;
+    tracing::info!(
+        target: "chaxin::write",
+        "upload: {} new, {} replaced, {} rejected in {:.0} ms",
+        report.indexed,
+        report.replaced,
+        report.rejected,
+        report.took_ms
+    );
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// `PUT /v1/documents/{id}`: one JSON record; its `id` is the path's (or absent).
+pub(crate) async fn put(
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let mut value: serde_json::Value =
+        crate::routes::json_body(&req, payload, "{\"title\": \"…\"}", MAX_RECORD_BYTES).await?;
+    if let Some(object) = value.as_object_mut() {
+        match object.get("id") {
+            None => {
+                object.insert("id".into(), id.clone().into());
+            }
+            Some(serde_json::Value::String(given)) if *given == id => {}
+            Some(other) => {
+                return Err(ApiError::invalid_field(
+                    "id",
+                    format!("the body's id {other} differs from the path's `{id}`"),
+                ))
+            }
+        }
+    }
+    let record = Record::from_json(&value.to_string())
+        .map_err(|e| ApiError::invalid_field(e.field, e.reason))?;
+    let replaced = exclusive(&state, move |state| {
+        let mut session = WriteSession::open(state.engine.index(), &ingest_options(&state.writes))
+            .map_err(|e| write_error(e, 0))?;
+        let replaced = session.add_record(record).map_err(|e| write_error(e, 0))?;
+        commit(state, session)?;
+        Ok(replaced)
+    })
+    .await?;
+    let (mut response, result) = if replaced {
+        (HttpResponse::Ok(), "replaced")
+    } else {
+        (HttpResponse::Created(), "created")
+    };
+    Ok(response
+        .insert_header((header::LOCATION, format!("/v1/documents/{id}")))
+        .json(serde_json::json!({"id": id, "result": result})))
+}
+
+/// `DELETE /v1/documents/{id}`.
+pub(crate) async fn delete(
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let target = id.clone();
+    let deleted = exclusive(&state, move |state| {
+        let mut session = WriteSession::open(state.engine.index(), &ingest_options(&state.writes))
+            .map_err(|e| write_error(e, 0))?;
+        if !session.delete(&target).map_err(|e| write_error(e, 0))? {
+            return Ok(false);
+        }
+        commit(state, session)?;
+        Ok(true)
+    })
+    .await?;
+    if !deleted {
+        return Err(ApiError::new(
+            ErrorCode::DocumentNotFound,
+            format!("no record with id `{id}`"),
+        ));
+    }
+    Ok(HttpResponse::Ok().json(serde_json::json!({"id": id, "result": "deleted"})))
+}
+
+/// Largest body of `PUT /v1/documents/{id}` (one record, as one NDJSON line may be).
+const MAX_RECORD_BYTES: usize = chaxin_ingest::MAX_LINE_BYTES;
+
+fn require_ndjson(req: &HttpRequest) -> Result<(), ApiError> {
+    let value = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    match essence {
+        "application/x-ndjson"
+        | "application/ndjson"
+        | "application/jsonl"
+        | "application/json" => Ok(()),
+        _ => Err(ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            format!(
+                "Content-Type `{value}` is not NDJSON: send `Content-Type: application/x-ndjson` \
+                 (one JSON record per line)"
+            ),
+        )),
+    }
+}
+
+/// Whether the body is zstd-compressed (`Content-Encoding: zstd`); other encodings are 415.
+fn zstd_encoded(req: &HttpRequest) -> Result<bool, ApiError> {
+    let Some(value) = req.headers().get(header::CONTENT_ENCODING) else {
+        return Ok(false);
+    };
+    match value
+        .to_str()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "zstd" => Ok(true),
+        "identity" | "" => Ok(false),
+        other => Err(ApiError::new(
+            ErrorCode::UnsupportedMediaType,
+            format!("Content-Encoding `{other}` is not supported: send zstd or no encoding"),
+        )),
+    }
+}
+
+/// The upload as `Read`, fed chunk by chunk from the connection.
+struct ChannelReader {
+    chunks: mpsc::Receiver<std::io::Result<web::Bytes>>,
+    current: web::Bytes,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.current.is_empty() {
+            match self.chunks.blocking_recv() {
+                Some(chunk) => self.current = chunk?,
+                None => return Ok(0),
+            }
+        }
+        let n = buf.len().min(self.current.len());
+        buf[..n].copy_from_slice(&self.current.split_to(n));
+        Ok(n)
+    }
+}
+
+/// A reader that fails with `FileTooLarge` after `left` bytes.
+struct Limited<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for Limited<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.left {
+            return Err(std::io::Error::new(
+                ErrorKind::FileTooLarge,
+                "upload larger than the limit",
+            ));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
