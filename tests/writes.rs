@@ -4,10 +4,7 @@
 
 mod common;
 
-use std::collections::HashSet;
-use std::io::Read;
-
-use common::{enc, fixtures, Server};
+use common::{enc, fixtures, id_of, new_records, Server};
 use serde_json::Value;
 
 const READ_KEY: &str = "read-key-for-tests-0001";
@@ -25,40 +22,6 @@ fn start() -> (tempfile::TempDir, Server) {
         ],
     );
     (dir, server)
-}
-
-/// `n` shipped patent records that are not in the fixture corpus, as NDJSON lines.
-fn new_records(n: usize) -> Vec<String> {
-    let fixture_ids: HashSet<String> = std::fs::read_to_string(fixtures().join("corpus.ndjson"))
-        .expect("fixtures")
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter_map(|v| v["id"].as_str().map(str::to_string))
-        .collect();
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("index-data/patentsview.ndjson.zst");
-    let mut text = String::new();
-    zstd::Decoder::new(std::fs::File::open(path).expect("shipped patents"))
-        .expect("zstd")
-        .read_to_string(&mut text)
-        .expect("read");
-    text.lines()
-        .filter(|l| {
-            serde_json::from_str::<Value>(l)
-                .ok()
-                .and_then(|v| v["id"].as_str().map(|id| !fixture_ids.contains(id)))
-                .unwrap_or(false)
-        })
-        .take(n)
-        .map(str::to_string)
-        .collect()
-}
-
-fn id_of(line: &str) -> String {
-    serde_json::from_str::<Value>(line).expect("record")["id"]
-        .as_str()
-        .expect("id")
-        .to_string()
 }
 
 fn upload(server: &Server, query: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, Value) {

@@ -113,6 +113,11 @@ struct IndexArgs {
     /// Domain dictionary (one term per line) for a new index; recorded in the index.
     #[arg(long)]
     user_dict: Option<PathBuf>,
+    /// After indexing, switch the server at this URL (`http://127.0.0.1:7700`) to this index:
+    /// `POST /v1/aliases` with the index's directory name (it must sit in the directory of
+    /// the server's indexes) and the key in CHAXIN_WRITE_KEY.
+    #[arg(long)]
+    publish: Option<String>,
     #[command(flatten)]
     writer: WriterArgs,
 }
@@ -296,7 +301,36 @@ fn run_index(args: IndexArgs) -> Result<()> {
     let options = ingest_options(&args.writer, args.strict, Some(rejects));
     let summary = ingest(&index, &inputs, &options)?;
     print_summary(&summary);
+    if let Some(url) = &args.publish {
+        drop(index);
+        publish(url, &args.index)?;
+    }
     Ok(())
+}
+
+/// Points the `main` alias of the server at `url` to the index in `dir`.
+fn publish(url: &str, dir: &Path) -> Result<()> {
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .with_context(|| format!("{}: no index name", dir.display()))?;
+    let endpoint = format!("{}/v1/aliases", url.trim_end_matches('/'));
+    let mut request = ureq::post(&endpoint);
+    if let Ok(key) = std::env::var("CHAXIN_WRITE_KEY") {
+        let key = key.split(',').next().unwrap_or_default().trim().to_string();
+        request = request.set("Authorization", &format!("Bearer {key}"));
+    }
+    match request.send_json(serde_json::json!({"alias": chaxin_api::MAIN_ALIAS, "index": name})) {
+        Ok(_) => {
+            println!("published {name} as {} on {url}", chaxin_api::MAIN_ALIAS);
+            Ok(())
+        }
+        Err(ureq::Error::Status(code, response)) => bail!(
+            "publishing {name} on {url}: HTTP {code}: {}",
+            response.into_string().unwrap_or_default()
+        ),
+        Err(e) => bail!("publishing {name} on {url}: {e}"),
+    }
 }
 
 /// Builds the index from `data` into a sibling directory and renames it into place, so an
@@ -342,7 +376,30 @@ fn run_serve(args: ServeArgs) -> Result<()> {
     }
     let keys = chaxin_api::ApiKeys::from_lists(&args.read_keys, &args.write_keys, args.open)
         .map_err(|e| anyhow::anyhow!("API keys: {e}"))?;
-    let index = ChaxinIndex::open(&args.index)?;
+    // The indexes live beside the default one; `aliases.json` there says which is served.
+    let root = args
+        .index
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let default_name = args
+        .index
+        .file_name()
+        .and_then(|n| n.to_str())
+        .with_context(|| format!("{}: not a directory name", args.index.display()))?
+        .to_string();
+    let name = match chaxin_api::Catalog::saved_alias(&root) {
+        Some(saved) if ChaxinIndex::exists(&root.join(&saved)) => saved,
+        Some(saved) => {
+            tracing::warn!(
+                "alias main names `{saved}`, which is not an index; serving {default_name}"
+            );
+            default_name
+        }
+        None => default_name,
+    };
+    let index = ChaxinIndex::open(&root.join(&name))?;
     let engine = Arc::new(SearchEngine::new(index, SearchConfig::default())?);
     let listener = std::net::TcpListener::bind(&args.bind)
         .with_context(|| format!("binding {}", args.bind))?;
@@ -364,9 +421,9 @@ fn run_serve(args: ServeArgs) -> Result<()> {
     }
     let documents = engine.stats()?.documents;
     tracing::info!(
-        "serving {} records from {}",
+        "serving {} records from {} as main",
         documents,
-        args.index.display()
+        root.join(&name).display()
     );
     // The first stdout line is the address: scripts and tests read it (port 0 picks any).
     println!("chaxin listening on http://{address}");
@@ -384,7 +441,8 @@ fn run_serve(args: ServeArgs) -> Result<()> {
         memory_bytes: args.writer.memory_mb.max(16) << 20,
         max_upload_bytes: args.max_upload_mb.max(1) << 20,
     };
-    let state = chaxin_api::AppState::new(engine, limits, keys, writes);
+    let catalog = chaxin_api::Catalog::new(root, name, engine);
+    let state = chaxin_api::AppState::new(catalog, limits, keys, writes);
     actix_web::rt::System::new().block_on(chaxin_api::serve(state, listener))?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -205,4 +206,38 @@ pub fn enc(s: &str) -> String {
         }
     }
     out
+}
+
+/// `n` shipped patent records that are not in the fixture corpus, as NDJSON lines.
+pub fn new_records(n: usize) -> Vec<String> {
+    let fixture_ids: HashSet<String> = std::fs::read_to_string(fixtures().join("corpus.ndjson"))
+        .expect("fixtures")
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["id"].as_str().map(str::to_string))
+        .collect();
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("index-data/patentsview.ndjson.zst");
+    let mut text = String::new();
+    zstd::Decoder::new(std::fs::File::open(path).expect("shipped patents"))
+        .expect("zstd")
+        .read_to_string(&mut text)
+        .expect("read");
+    text.lines()
+        .filter(|l| {
+            serde_json::from_str::<serde_json::Value>(l)
+                .ok()
+                .and_then(|v| v["id"].as_str().map(|id| !fixture_ids.contains(id)))
+                .unwrap_or(false)
+        })
+        .take(n)
+        .map(str::to_string)
+        .collect()
+}
+
+pub fn id_of(line: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(line).expect("record")["id"]
+        .as_str()
+        .expect("id")
+        .to_string()
 }

@@ -18,14 +18,18 @@ pub enum Access {
     Write,
 }
 
-/// What a request needs: nothing for `/healthz`, a write key to change records, a read key
-/// (when reads need one) for everything else.
+/// What a request needs: nothing for `/healthz`; a write key to change records and for the
+/// admin routes (`/v1/indexes…`, `/v1/aliases`), reading included; a read key (when reads need
+/// one) for everything else.
 pub fn required_access(method: &Method, path: &str) -> Option<Access> {
     if path == "/healthz" {
         return None;
     }
+    let admin = ["/v1/indexes", "/v1/aliases"]
+        .iter()
+        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
     let writes = path == "/v1/documents" || path.starts_with("/v1/documents/");
-    if writes && matches!(*method, Method::POST | Method::PUT | Method::DELETE) {
+    if admin || writes && matches!(*method, Method::POST | Method::PUT | Method::DELETE) {
         Some(Access::Write)
     } else {
         Some(Access::Read)
@@ -232,6 +236,16 @@ mod tests {
             required_access(&Method::GET, "/v1/documents/x"),
             Some(Access::Read)
         );
+        assert_eq!(
+            required_access(&Method::GET, "/v1/aliases"),
+            Some(Access::Write)
+        );
+        assert_eq!(
+            required_access(&Method::GET, "/v1/indexes"),
+            Some(Access::Write)
+        );
+        let upload = "/v1/indexes/next/documents";
+        assert_eq!(required_access(&Method::POST, upload), Some(Access::Write));
         for method in [Method::POST, Method::PUT, Method::DELETE] {
             assert_eq!(
                 required_access(&method, "/v1/documents"),

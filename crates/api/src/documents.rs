@@ -138,7 +138,7 @@ fn write_error(err: IngestError, limit: u64) -> ApiError {
 }
 
 /// Runs `write` on the blocking pool, one write at a time, and makes its commit visible.
-async fn exclusive<T: Send + 'static>(
+pub(crate) async fn exclusive<T: Send + 'static>(
     state: &web::Data<AppState>,
     write: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -154,24 +154,46 @@ async fn exclusive<T: Send + 'static>(
     .map_err(|e| ApiError::internal("worker pool", e))?
 }
 
-/// Commits `session` and reloads the searcher so the change is visible on return.
+/// Commits `session` and reloads the served searcher so the change is visible on return.
 fn commit(state: &AppState, session: WriteSession<'_>) -> Result<IngestSummary, ApiError> {
     let summary = session
         .commit()
         .map_err(|e| write_error(e, state.writes.max_upload_bytes))?;
     state
-        .engine
+        .catalog
+        .engine()
         .reload()
         .map_err(|e| ApiError::internal("reload after commit", e))?;
     Ok(summary)
 }
 
-/// `POST /v1/documents`: NDJSON records (`Content-Type: application/x-ndjson`, optionally
-/// `Content-Encoding: zstd`). All valid or nothing committed, unless `?skip_invalid=true`.
+/// `POST /v1/documents`: NDJSON records into the served index.
 pub(crate) async fn upload(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    upload_into(req, payload, state, None).await
+}
+
+/// `POST /v1/indexes/{name}/documents`: NDJSON records into index `name`.
+pub(crate) async fn upload_to(
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    upload_into(req, payload, state, Some(path.into_inner())).await
+}
+
+/// NDJSON records (`Content-Type: application/x-ndjson`, optionally `Content-Encoding:
+/// zstd`) into index `name` (the served one when `None`). All valid or nothing committed,
+/// unless `?skip_invalid=true`.
+async fn upload_into(
     req: HttpRequest,
     mut payload: web::Payload,
     state: web::Data<AppState>,
+    name: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
     let params: UploadParams = serde_urlencoded::from_str(req.query_string())
         .map_err(|e| ApiError::new(ErrorCode::BadRequest, format!("query string: {e}")))?;
@@ -199,7 +221,11 @@ pub(crate) async fn upload(
         } else {
             Box::new(BufReader::new(body))
         };
-        let mut session = WriteSession::open(state.engine.index(), &ingest_options(&state.writes))
+        let index = match &name {
+            Some(name) => state.catalog.open(name)?,
+            None => state.catalog.engine().index().clone(),
+        };
+        let mut session = WriteSession::open(&index, &ingest_options(&state.writes))
             .map_err(|e| write_error(e, limit))?;
         session
             .add_ndjson("body", &mut reader, &mut |_| {})
@@ -283,7 +309,8 @@ pub(crate) async fn put(
     let record = Record::from_json(&value.to_string())
         .map_err(|e| ApiError::invalid_field(e.field, e.reason))?;
     let replaced = exclusive(&state, move |state| {
-        let mut session = WriteSession::open(state.engine.index(), &ingest_options(&state.writes))
+        let index = state.catalog.engine().index().clone();
+        let mut session = WriteSession::open(&index, &ingest_options(&state.writes))
             .map_err(|e| write_error(e, 0))?;
         let replaced = session.add_record(record).map_err(|e| write_error(e, 0))?;
         commit(state, session)?;
@@ -308,7 +335,8 @@ pub(crate) async fn delete(
     let id = path.into_inner();
     let target = id.clone();
     let deleted = exclusive(&state, move |state| {
-        let mut session = WriteSession::open(state.engine.index(), &ingest_options(&state.writes))
+        let index = state.catalog.engine().index().clone();
+        let mut session = WriteSession::open(&index, &ingest_options(&state.writes))
             .map_err(|e| write_error(e, 0))?;
         if !session.delete(&target).map_err(|e| write_error(e, 0))? {
             return Ok(false);

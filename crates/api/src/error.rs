@@ -35,6 +35,12 @@ pub enum ErrorCode {
     InvalidDocuments,
     /// Another writer (a `chaxin index` run) holds the index (409).
     IndexLocked,
+    /// No index with that name (404).
+    IndexNotFound,
+    /// An index with that name exists (409).
+    IndexExists,
+    /// The index is served as `main` and cannot be deleted (409).
+    IndexInUse,
     /// A fault on our side (500); details are in the server log.
     Internal,
 }
@@ -50,7 +56,10 @@ impl ErrorCode {
             }
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-            ErrorCode::IndexLocked => StatusCode::CONFLICT,
+            ErrorCode::IndexLocked | ErrorCode::IndexExists | ErrorCode::IndexInUse => {
+                StatusCode::CONFLICT
+            }
+            ErrorCode::IndexNotFound => StatusCode::NOT_FOUND,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::NotFound | ErrorCode::DocumentNotFound => StatusCode::NOT_FOUND,

@@ -2,11 +2,14 @@
 //! calls, engine results and errors into JSON with stable error codes.
 //!
 //! Routes: `GET /healthz`, `GET|POST /v1/search`, `POST /v1/novelty`, `GET /v1/parse`,
-//! `POST /v1/documents` (NDJSON upload), `GET|PUT|DELETE /v1/documents/{id}`, `GET /v1/stats`.
+//! `POST /v1/documents` (NDJSON upload), `GET|PUT|DELETE /v1/documents/{id}`, `GET /v1/stats`;
+//! admin: `GET|POST /v1/indexes`, `DELETE /v1/indexes/{name}`, `POST
+//! /v1/indexes/{name}/documents`, `GET|POST /v1/aliases`.
 
 mod auth;
 mod documents;
 mod error;
+mod indexes;
 mod params;
 mod routes;
 mod server;
@@ -14,4 +17,5 @@ mod server;
 pub use auth::{Access, ApiKeys, MIN_KEY_CHARS};
 pub use documents::WriteSettings;
 pub use error::{ApiError, ErrorCode};
+pub use indexes::{Catalog, IndexInfo, MAIN_ALIAS};
 pub use server::{configure, serve, ApiLimits, AppState};

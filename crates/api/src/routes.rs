@@ -24,14 +24,14 @@ async fn blocking<T: Send + 'static>(
         .acquire()
         .await
         .map_err(|e| ApiError::internal("engine slots", e))?;
-    let engine = state.engine.clone();
+    let engine = state.catalog.engine();
     web::block(move || f(&engine))
         .await
         .map_err(|e| ApiError::internal("worker pool", e))?
 }
 
 pub(crate) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let documents = state.engine.num_docs();
+    let documents = state.catalog.engine().num_docs();
     HttpResponse::Ok().json(json!({"status": "ok", "documents": documents}))
 }
 

@@ -1,17 +1,16 @@
 //! App wiring and the HTTP server.
 
 use std::net::TcpListener;
-use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::dev::Service;
 use actix_web::{web, App, HttpServer};
-use chaxin_query::SearchEngine;
 
 use futures_util::future::Either;
 
 use crate::auth::{required_access, ApiKeys};
 use crate::documents::{self, WriteSettings};
+use crate::indexes::{self, Catalog};
 use crate::routes;
 
 /// Request limits.
@@ -37,7 +36,8 @@ impl Default for ApiLimits {
 
 /// Shared state of the handlers.
 pub struct AppState {
-    pub engine: Arc<SearchEngine>,
+    /// The named indexes and the served one.
+    pub catalog: Catalog,
     pub limits: ApiLimits,
     /// One permit per engine call allowed to run (see [`ApiLimits::engine_threads`]).
     pub engine_slots: tokio::sync::Semaphore,
@@ -48,14 +48,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(
-        engine: Arc<SearchEngine>,
-        limits: ApiLimits,
-        keys: ApiKeys,
-        writes: WriteSettings,
-    ) -> Self {
+    pub fn new(catalog: Catalog, limits: ApiLimits, keys: ApiKeys, writes: WriteSettings) -> Self {
         Self {
-            engine,
+            catalog,
             engine_slots: tokio::sync::Semaphore::new(limits.engine_threads.max(1)),
             limits,
             keys,
@@ -94,6 +89,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(routes::document))
                 .route(web::put().to(documents::put))
                 .route(web::delete().to(documents::delete))
+                .default_service(web::to(routes::method_not_allowed)),
+        )
+        .service(
+            web::resource("/v1/indexes")
+                .route(web::get().to(indexes::list))
+                .route(web::post().to(indexes::create))
+                .default_service(web::to(routes::method_not_allowed)),
+        )
+        .service(
+            web::resource("/v1/indexes/{name}")
+                .route(web::delete().to(indexes::delete))
+                .default_service(web::to(routes::method_not_allowed)),
+        )
+        .service(
+            web::resource("/v1/indexes/{name}/documents")
+                .route(web::post().to(documents::upload_to))
+                .default_service(web::to(routes::method_not_allowed)),
+        )
+        .service(
+            web::resource("/v1/aliases")
+                .route(web::get().to(indexes::aliases))
+                .route(web::post().to(indexes::switch))
                 .default_service(web::to(routes::method_not_allowed)),
         )
         .service(
