@@ -474,7 +474,7 @@ fn run_search(args: SearchArgs) -> Result<()> {
         } else {
             DefaultOperator::Or
         },
-        highlight: true,
+        ..SearchRequest::default()
     };
     let response = engine
         .search(&request)

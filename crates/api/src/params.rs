@@ -1,7 +1,7 @@
 //! `GET /v1/search` parameters → [`SearchRequest`], with errors that name the parameter.
 
 use chaxin_index::{Kind, PartialDate};
-use chaxin_query::{DefaultOperator, SearchRequest};
+use chaxin_query::{DefaultOperator, Facet, SearchRequest, SortOrder};
 
 use crate::error::{ApiError, ErrorCode};
 
@@ -40,13 +40,34 @@ pub(crate) fn search_request(query_string: &str) -> Result<SearchRequest, ApiErr
                     _ => return Err(ApiError::invalid_field("highlight", format!("`{value}` is not a boolean"))),
                 }
             }
+            "facets" => {
+                for name in split_list(value) {
+                    let facet = Facet::parse(name).ok_or_else(|| {
+                        let names: Vec<&str> = Facet::ALL.iter().map(|f| f.name()).collect();
+                        ApiError::invalid_field("facets", format!("unknown facet `{name}`; facets: {} (ipc = ipc_subclass)", names.join(", ")))
+                    })?;
+                    if !request.facets.contains(&facet) {
+                        request.facets.push(facet);
+                    }
+                }
+            }
+            "facet_size" => request.facet_size = number("facet_size", value)?,
+            "sort" => {
+                request.sort = match value {
+                    "relevance" => SortOrder::Relevance,
+                    "date_desc" => SortOrder::DateDesc,
+                    "date_asc" => SortOrder::DateAsc,
+                    _ => return Err(ApiError::invalid_field("sort", format!("`{value}` is not relevance, date_desc or date_asc"))),
+                }
+            }
+            "search_after" => request.search_after = Some(value.to_string()),
             other => {
                 return Err(ApiError {
                     field: Some(other.to_string()),
                     ..ApiError::new(
                         ErrorCode::BadRequest,
                         format!(
-                            "unknown parameter `{other}`; parameters: q, kind, lang, date_from, date_to, offset, limit, operator, highlight"
+                            "unknown parameter `{other}`; parameters: q, kind, lang, date_from, date_to, offset, limit, operator, highlight, facets, facet_size, sort, search_after"
                         ),
                     )
                 })

@@ -155,6 +155,26 @@ pub fn to_document(fields: &Fields, analyzer: &Analyzer, record: &Record) -> Ind
         }
     }
 
+    if let Some(venue) = record
+        .venue
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        doc.add_text(fields.venue, venue);
+    }
+    let mut applicants: Vec<&str> = record
+        .applicants
+        .iter()
+        .map(|a| a.trim())
+        .filter(|a| !a.is_empty())
+        .collect();
+    applicants.sort_unstable();
+    applicants.dedup();
+    for applicant in applicants {
+        doc.add_text(fields.applicant, applicant);
+    }
+
     let texts = |tf: TextField| -> Vec<&str> {
         match tf {
             TextField::Title => record.title.as_ref().map(|t| t.texts()).unwrap_or_default(),

@@ -13,8 +13,9 @@ use crate::schema::Fields;
 /// File in the index directory recording how the index was built.
 pub const META_FILE: &str = "chaxin.json";
 
-/// Version of the schema; bumped when fields change in a way an old index cannot serve.
-const FORMAT_VERSION: u32 = 2;
+/// Version of the schema; bumped when fields change in a way an old index cannot serve
+/// (3: the `venue` and `applicant` facet fields).
+const FORMAT_VERSION: u32 = 3;
 
 /// Contents of `chaxin.json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

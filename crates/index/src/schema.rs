@@ -86,6 +86,10 @@ pub struct Fields {
     pub source: Field,
     pub discipline: Field,
     pub family: Field,
+    /// Venue as written (trimmed): facet counts.
+    pub venue: Field,
+    /// Applicants as written (trimmed, each once): facet counts.
+    pub applicant: Field,
     /// The record as JSON.
     pub source_json: Field,
     text: Vec<(TextField, Field, Field)>,
@@ -112,7 +116,9 @@ impl Fields {
         let ipc = builder.add_text_field("ipc", raw_fast.clone());
         let cpc = builder.add_text_field("cpc", raw_fast.clone());
         let source = builder.add_text_field("source", raw_fast.clone());
-        let discipline = builder.add_text_field("discipline", raw_fast);
+        let discipline = builder.add_text_field("discipline", raw_fast.clone());
+        let venue = builder.add_text_field("venue_facet", raw_fast.clone());
+        let applicant = builder.add_text_field("applicant_facet", raw_fast);
         let family = builder.add_text_field("family", STRING);
         let source_json = builder.add_bytes_field("_source", STORED);
         let options = |tokenizer: &str| {
@@ -146,6 +152,8 @@ impl Fields {
             source,
             discipline,
             family,
+            venue,
+            applicant,
             source_json,
             text,
         }

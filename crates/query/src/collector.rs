@@ -1,25 +1,55 @@
-//! Top-k collection ordered by score, then record id: the same index and request always give
-//! the same order, whatever the segment layout.
+//! Top-k collection ordered by a key (score, or publication date), then record id: the same
+//! index and request always give the same order, whatever the segment layout. A cursor
+//! (`search_after`) resumes the order after a given (key, id).
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::Weight;
+use tantivy::DateTime;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// A collected hit.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Ranked {
     pub score: Score,
+    /// Its sort key (for the cursor of the page it ends).
+    pub key: i64,
     pub id: String,
     pub address: DocAddress,
 }
 
-/// Ranking order: higher score first, then smaller id.
-fn rank_order(a_score: Score, a_id: &str, b_score: Score, b_id: &str) -> Ordering {
-    b_score.total_cmp(&a_score).then_with(|| a_id.cmp(b_id))
+/// What hits are ordered by (then by id, ascending).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortOrder {
+    /// Highest score first.
+    #[default]
+    Relevance,
+    /// Newest publication date first; undated records last.
+    DateDesc,
+    /// Oldest publication date first; undated records last.
+    DateAsc,
+}
+
+/// Where a page ends: the sort key and id of its last hit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct After {
+    pub key: i64,
+    pub id: String,
+}
+
+/// A score as an `i64` that orders like the score.
+pub(crate) fn score_key(score: Score) -> i64 {
+    let bits = score.to_bits() as i32;
+    i64::from(bits ^ (((bits >> 31) as u32) >> 1) as i32)
+}
+
+/// Ranking order: higher key first, then smaller id.
+fn rank_order(a_key: i64, a_id: &str, b_key: i64, b_id: &str) -> Ordering {
+    b_key.cmp(&a_key).then_with(|| a_id.cmp(b_id))
 }
 
 /// Collects the best `k` hits and, unless pruning, the number of hits.
@@ -33,12 +63,32 @@ fn rank_order(a_score: Score, a_id: &str, b_score: Score, b_id: &str) -> Orderin
 pub(crate) struct TopByScoreThenId {
     pub k: usize,
     pub id_field: String,
+    /// Only with [`SortOrder::Relevance`].
     pub prune: bool,
+    pub order: SortOrder,
+    /// The date field of the date orders.
+    pub date_field: String,
+    pub after: Option<After>,
+}
+
+impl TopByScoreThenId {
+    /// Top `k` by relevance.
+    pub fn relevance(k: usize, id_field: String, prune: bool) -> Self {
+        Self {
+            k,
+            id_field,
+            prune,
+            order: SortOrder::Relevance,
+            date_field: String::new(),
+            after: None,
+        }
+    }
 }
 
 /// Heap entry; within one segment, id ordinals sort like the ids themselves.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
+    key: i64,
     score: Score,
     ord: u64,
     doc: DocId,
@@ -59,8 +109,8 @@ impl Ord for Entry {
     /// "Greater" means "ranks worse", so the max-heap's top is the entry to evict.
     fn cmp(&self, other: &Self) -> Ordering {
         other
-            .score
-            .total_cmp(&self.score)
+            .key
+            .cmp(&self.key)
             .then_with(|| self.ord.cmp(&other.ord))
     }
 }
@@ -69,6 +119,10 @@ pub(crate) struct SegmentTop {
     k: usize,
     segment: SegmentOrdinal,
     ids: Option<StrColumn>,
+    order: SortOrder,
+    dates: Option<Column<DateTime>>,
+    /// The cursor's key, and the smallest id ordinal of this segment after the cursor's id.
+    after: Option<(i64, u64)>,
     heap: BinaryHeap<Entry>,
     count: u64,
 }
@@ -82,10 +136,29 @@ impl Collector for TopByScoreThenId {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentTop> {
+        let ids = reader.fast_fields().str(&self.id_field)?;
+        let after = match (&self.after, &ids) {
+            (Some(after), Some(column)) => {
+                let first_after = match column.dictionary().term_ord_or_next(&after.id)? {
+                    tantivy::columnar::TermOrdHit::Exact(ord) => ord + 1,
+                    tantivy::columnar::TermOrdHit::Next(ord) => ord,
+                };
+                Some((after.key, first_after))
+            }
+            (Some(after), None) => Some((after.key, u64::MAX)),
+            (None, _) => None,
+        };
+        let dates = match self.order {
+            SortOrder::Relevance => None,
+            _ => Some(reader.fast_fields().date(&self.date_field)?),
+        };
         Ok(SegmentTop {
             k: self.k,
             segment,
-            ids: reader.fast_fields().str(&self.id_field)?,
+            ids,
+            order: self.order,
+            dates,
+            after,
             heap: BinaryHeap::with_capacity(self.k.min(4096) + 1),
             count: 0,
         })
@@ -124,7 +197,7 @@ impl Collector for TopByScoreThenId {
     fn merge_fruits(&self, fruits: Vec<(u64, Vec<Ranked>)>) -> tantivy::Result<(u64, Vec<Ranked>)> {
         let total = fruits.iter().map(|(c, _)| c).sum();
         let mut all: Vec<Ranked> = fruits.into_iter().flat_map(|(_, hits)| hits).collect();
-        all.sort_by(|a, b| rank_order(a.score, &a.id, b.score, &b.id));
+        all.sort_by(|a, b| rank_order(a.key, &a.id, b.key, &b.id));
         all.truncate(self.k);
         Ok((total, all))
     }
@@ -135,7 +208,11 @@ impl SegmentTop {
     /// the k-th best score, so that every raw score that quantizes to it is still collected.
     fn threshold(&self) -> Score {
         match self.heap.peek() {
-            Some(worst) if self.heap.len() >= self.k && worst.score > 0.0 => {
+            Some(worst)
+                if self.order == SortOrder::Relevance
+                    && self.heap.len() >= self.k
+                    && worst.score > 0.0 =>
+            {
                 worst.score * (1.0 - QUANTUM)
             }
             _ => Score::MIN,
@@ -168,7 +245,20 @@ impl SegmentCollector for SegmentTop {
             return;
         }
         let score = quantize(score);
-        if self.heap.len() >= self.k && self.heap.peek().is_some_and(|w| score < w.score) {
+        let key = match (self.order, &self.dates) {
+            (SortOrder::Relevance, _) | (_, None) => score_key(score),
+            (order, Some(dates)) => match dates.first(doc) {
+                None => i64::MIN,
+                Some(date) if order == SortOrder::DateDesc => date.into_timestamp_secs(),
+                Some(date) => -date.into_timestamp_secs(),
+            },
+        };
+        if let Some((after_key, _)) = self.after {
+            if key > after_key {
+                return; // on an earlier page
+            }
+        }
+        if self.heap.len() >= self.k && self.heap.peek().is_some_and(|w| key < w.key) {
             return; // skips the id lookup for most documents of a full scan
         }
         let ord = self
@@ -176,7 +266,17 @@ impl SegmentCollector for SegmentTop {
             .as_ref()
             .and_then(|ids| ids.term_ords(doc).next())
             .unwrap_or(u64::MAX);
-        let entry = Entry { score, ord, doc };
+        if let Some((after_key, first_after)) = self.after {
+            if key == after_key && ord < first_after {
+                return;
+            }
+        }
+        let entry = Entry {
+            key,
+            score,
+            ord,
+            doc,
+        };
         if self.heap.len() < self.k {
             self.heap.push(entry);
         } else if self.heap.peek().is_some_and(|worst| entry < *worst) {
@@ -204,6 +304,7 @@ impl SegmentCollector for SegmentTop {
             .enumerate()
             .map(|(i, e)| Ranked {
                 score: e.score,
+                key: e.key,
                 id: ids.get(i).cloned().unwrap_or_default(),
                 address: DocAddress::new(self.segment, e.doc),
             })
@@ -218,20 +319,32 @@ mod tests {
 
     #[test]
     fn order_is_score_then_id() {
-        assert_eq!(rank_order(2.0, "b", 1.0, "a"), Ordering::Less);
-        assert_eq!(rank_order(1.0, "a", 1.0, "b"), Ordering::Less);
-        assert_eq!(rank_order(1.0, "b", 1.0, "a"), Ordering::Greater);
+        let (one, two) = (score_key(1.0), score_key(2.0));
+        assert_eq!(rank_order(two, "b", one, "a"), Ordering::Less);
+        assert_eq!(rank_order(one, "a", one, "b"), Ordering::Less);
+        assert_eq!(rank_order(one, "b", one, "a"), Ordering::Greater);
         let worse = Entry {
+            key: one,
             score: 1.0,
             ord: 5,
             doc: 0,
         };
         let better = Entry {
+            key: one,
             score: 1.0,
             ord: 2,
             doc: 1,
         };
         assert!(worse > better);
+    }
+
+    #[test]
+    fn score_keys_order_like_scores() {
+        let scores = [-3.5f32, -0.0, 0.0, 1e-9, 0.5, 1.0, 38.3, f32::MAX];
+        for pair in scores.windows(2) {
+            assert!(score_key(pair[0]) <= score_key(pair[1]), "{pair:?}");
+        }
+        assert!(score_key(0.5) < score_key(1.0));
     }
 
     #[test]

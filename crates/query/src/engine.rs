@@ -12,9 +12,10 @@ use tantivy::query::{BooleanQuery, EmptyQuery, Occur as TOccur, Query, TermQuery
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use crate::collector::TopByScoreThenId;
+use crate::collector::{After, SortOrder, TopByScoreThenId};
 use crate::compile::{date_range, filter, Clause, Compiler};
 use crate::error::SearchError;
+use crate::facets::{Facet, FacetCollector, FacetValue, MAX_FACET_SIZE};
 use crate::field::DateField;
 use crate::highlight::Highlighter;
 use crate::parser::{parse, DefaultOperator};
@@ -85,6 +86,54 @@ pub struct SearchRequest {
     /// Return `<em>` snippets.
     #[serde(default = "default_true")]
     pub highlight: bool,
+    /// Facets to count over every hit.
+    #[serde(default)]
+    pub facets: Vec<Facet>,
+    /// Values returned per facet (most frequent first).
+    #[serde(default = "default_facet_size")]
+    pub facet_size: usize,
+    #[serde(default)]
+    pub sort: SortOrder,
+    /// Cursor from the `next` of the previous page: the page after it (with `offset` 0),
+    /// however deep.
+    #[serde(default)]
+    pub search_after: Option<String>,
+}
+
+fn default_facet_size() -> usize {
+    10
+}
+
+/// A page cursor: the sort order, sort key and id of a page's last hit.
+fn encode_cursor(order: SortOrder, key: i64, id: &str) -> String {
+    let order = match order {
+        SortOrder::Relevance => "r",
+        SortOrder::DateDesc => "d",
+        SortOrder::DateAsc => "a",
+    };
+    format!("{order}:{key}:{id}")
+}
+
+fn decode_cursor(order: SortOrder, cursor: &str) -> Result<After, SearchError> {
+    let invalid = |message: &str| SearchError::InvalidValue {
+        field: "search_after",
+        message: format!("{message}: pass the `next` of the previous page unchanged"),
+    };
+    let mut parts = cursor.splitn(3, ':');
+    let (Some(tag), Some(key), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(invalid("not a cursor"));
+    };
+    if tag != &encode_cursor(order, 0, "")[..1] {
+        return Err(invalid("the cursor is for another sort order"));
+    }
+    let key = key.parse().map_err(|_| invalid("not a cursor"))?;
+    if id.is_empty() {
+        return Err(invalid("not a cursor"));
+    }
+    Ok(After {
+        key,
+        id: id.to_string(),
+    })
 }
 
 impl Default for SearchRequest {
@@ -99,6 +148,10 @@ impl Default for SearchRequest {
             limit: default_limit(),
             operator: DefaultOperator::Or,
             highlight: true,
+            facets: vec![],
+            facet_size: default_facet_size(),
+            sort: SortOrder::Relevance,
+            search_after: None,
         }
     }
 }
@@ -126,6 +179,25 @@ impl SearchRequest {
             if from.first_day() > to.last_day() {
                 return invalid("date_from", format!("{from} is after date_to {to}"));
             }
+        }
+        if self.facet_size == 0 || self.facet_size > MAX_FACET_SIZE {
+            return invalid(
+                "facet_size",
+                format!(
+                    "must be between 1 and {MAX_FACET_SIZE}, got {}",
+                    self.facet_size
+                ),
+            );
+        }
+        if let Some(cursor) = &self.search_after {
+            if self.offset != 0 {
+                return invalid(
+                    "offset",
+                    "must be 0 with search_after (the cursor says where the page starts)"
+                        .to_string(),
+                );
+            }
+            decode_cursor(self.sort, cursor)?;
         }
         check_langs("lang", &self.lang)
     }
@@ -189,6 +261,12 @@ pub struct SearchResponse {
     pub limit: usize,
     pub took_ms: f64,
     pub hits: Vec<Hit>,
+    /// Counts per requested facet, most frequent first.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub facets: BTreeMap<Facet, Vec<FacetValue>>,
+    /// Cursor of the next page (`search_after`), when this page is full.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub next: Option<String>,
 }
 
 /// What `GET /v1/stats` returns.
@@ -252,8 +330,12 @@ impl SearchEngine {
         };
         let compiled = compiler.compile(&ast)?;
         let filters = self.filters(request);
-        // Block-max WAND pays off for an unfiltered disjunction of terms only.
-        let prune = filters.is_empty() && matches!(compiled, Some(Clause::Terms(_)));
+        // Block-max WAND pays off for an unfiltered disjunction of terms ranked by relevance,
+        // when not every hit must be seen for facets.
+        let prune = filters.is_empty()
+            && request.facets.is_empty()
+            && request.sort == SortOrder::Relevance
+            && matches!(compiled, Some(Clause::Terms(_)));
         let user_query: Box<dyn Query> = compiled
             .map(Clause::into_query)
             .unwrap_or_else(|| Box::new(EmptyQuery));
@@ -269,15 +351,37 @@ impl SearchEngine {
 
         let searcher = self.reader.searcher();
         let fields = &self.index.fields;
+        let after = match &request.search_after {
+            Some(cursor) => Some(decode_cursor(request.sort, cursor)?),
+            None => None,
+        };
         let collector = TopByScoreThenId {
             k: request.offset + request.limit,
             id_field: fields.schema.get_field_name(fields.id).to_string(),
             prune,
+            order: request.sort,
+            date_field: fields.schema.get_field_name(fields.pub_date).to_string(),
+            after,
         };
-        let (mut total, ranked) = searcher.search(&query, &collector)?;
+        let (mut total, ranked, facets) = if request.facets.is_empty() {
+            let (total, ranked) = searcher.search(&query, &collector)?;
+            (total, ranked, BTreeMap::new())
+        } else {
+            let facets = FacetCollector {
+                facets: request.facets.clone(),
+                size: request.facet_size,
+            };
+            // The facet collector sees every hit, so it also counts them.
+            let ((_, ranked), (total, facets)) = searcher.search(&query, &(collector, facets))?;
+            (total, ranked, facets)
+        };
         if prune {
             total = query.count(&searcher)? as u64;
         }
+        let next = (ranked.len() == request.offset + request.limit)
+            .then(|| ranked.last())
+            .flatten()
+            .map(|last| encode_cursor(request.sort, last.key, &last.id));
         let title_hl = Highlighter::for_field(
             &self.index.analyzer,
             &ast,
@@ -317,6 +421,8 @@ impl SearchEngine {
             limit: request.limit,
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
             hits,
+            facets,
+            next,
         })
     }
 

@@ -10,6 +10,7 @@ mod collector;
 mod compile;
 mod engine;
 mod error;
+mod facets;
 mod field;
 mod highlight;
 mod novelty;
@@ -17,11 +18,13 @@ mod parser;
 mod proximity;
 
 pub use ast::{Ast, Occur, Proximity};
+pub use collector::SortOrder;
 pub use engine::{
     Hit, SearchConfig, SearchEngine, SearchRequest, SearchResponse, Snippets, Stats, MAX_LIMIT,
     MAX_WINDOW,
 };
 pub use error::{QueryError, SearchError};
+pub use facets::{Facet, FacetValue, MAX_FACET_SIZE};
 pub use field::{DateField, FieldGroup, FieldRef, KNOWN_FIELDS};
 pub use highlight::Highlighter;
 pub use novelty::{

@@ -497,16 +497,16 @@ impl SearchEngine {
                     (TOccur::Must, query),
                     (TOccur::Should, Clause::Terms(exact.clone()).into_query()),
                 ]);
-                let collector = TopByScoreThenId {
-                    k: RERANK_DEPTH.max(limit),
-                    id_field: self
-                        .index
-                        .fields
-                        .schema
-                        .get_field_name(self.index.fields.id)
-                        .to_string(),
-                    prune: false,
-                };
+                let id_field = self
+                    .index
+                    .fields
+                    .schema
+                    .get_field_name(self.index.fields.id);
+                let collector = TopByScoreThenId::relevance(
+                    RERANK_DEPTH.max(limit),
+                    id_field.to_string(),
+                    false,
+                );
                 let (count, top) = searcher.search(&query, &collector)?;
                 ranked = top;
                 count
