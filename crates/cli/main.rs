@@ -26,8 +26,23 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
     about = "Novelty-search (查新) engine for Chinese and English papers and patents"
 )]
 struct Cli {
+    /// Log lines on standard error: `text`, or `json` (one object per line, for collectors).
+    #[arg(
+        long,
+        global = true,
+        env = "CHAXIN_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -162,6 +177,9 @@ struct ServeArgs {
     /// Accept writes without a key (local use only).
     #[arg(long)]
     open: bool,
+    /// Longest a search or novelty request may take, in milliseconds (then 503 `timeout`).
+    #[arg(long, default_value_t = 30_000)]
+    timeout_ms: u64,
     #[command(flatten)]
     writer: WriterArgs,
 }
@@ -209,14 +227,16 @@ struct ImportArgs {
 }
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
     let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter);
+    match cli.log_format {
+        LogFormat::Json => logs.json().init(),
+        LogFormat::Text => logs.init(),
+    }
     let result = match cli.command {
         Command::Index(args) => run_index(args),
         Command::Serve(args) => run_serve(args),
@@ -432,6 +452,7 @@ fn run_serve(args: ServeArgs) -> Result<()> {
         max_body_bytes: args.max_body_kb.max(1) * 1024,
         // `serve` admits at least one search whatever is given.
         engine_threads: args.engine_threads.unwrap_or(defaults.engine_threads),
+        request_timeout: std::time::Duration::from_millis(args.timeout_ms.max(1)),
     };
     let writes = chaxin_api::WriteSettings {
         threads: args
@@ -442,7 +463,8 @@ fn run_serve(args: ServeArgs) -> Result<()> {
         max_upload_bytes: args.max_upload_mb.max(1) << 20,
     };
     let catalog = chaxin_api::Catalog::new(root, name, engine);
-    let state = chaxin_api::AppState::new(catalog, limits, keys, writes);
+    let metrics = chaxin_api::Metrics::new().context("metrics registry")?;
+    let state = chaxin_api::AppState::new(catalog, limits, keys, writes, metrics);
     actix_web::rt::System::new().block_on(chaxin_api::serve(state, listener))?;
     Ok(())
 }

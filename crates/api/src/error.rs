@@ -41,6 +41,9 @@ pub enum ErrorCode {
     IndexExists,
     /// The index is served as `main` and cannot be deleted (409).
     IndexInUse,
+    /// The request took longer than the server's limit (503); the engine may still finish
+    /// the work, the answer is not waited for.
+    Timeout,
     /// A fault on our side (500); details are in the server log.
     Internal,
 }
@@ -64,6 +67,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::NotFound | ErrorCode::DocumentNotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -10,24 +10,38 @@ use crate::error::{ApiError, ErrorCode};
 use crate::params;
 use crate::server::AppState;
 
-/// Runs CPU-bound engine work off the async workers, at most `engine_threads` at a time.
+/// Runs CPU-bound engine work off the async workers, at most `engine_threads` at a time,
+/// within the request timeout (the wait for a slot included).
 ///
 /// Waiting requests queue in arrival order (the semaphore is fair). Running more searches than
 /// cores at once only time-slices them: every search then takes several times longer, and
-/// the slowest ones set the tail latency.
+/// the slowest ones set the tail latency. A timed-out call is answered at once; its work
+/// finishes in the background (a blocking thread cannot be interrupted) without its slot.
 async fn blocking<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&SearchEngine) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let _slot = state
-        .engine_slots
-        .acquire()
-        .await
-        .map_err(|e| ApiError::internal("engine slots", e))?;
-    let engine = state.catalog.engine();
-    web::block(move || f(&engine))
-        .await
-        .map_err(|e| ApiError::internal("worker pool", e))?
+    let work = async {
+        let _slot = state
+            .engine_slots
+            .acquire()
+            .await
+            .map_err(|e| ApiError::internal("engine slots", e))?;
+        let engine = state.catalog.engine();
+        web::block(move || f(&engine))
+            .await
+            .map_err(|e| ApiError::internal("worker pool", e))?
+    };
+    match actix_web::rt::time::timeout(state.limits.request_timeout, work).await {
+        Ok(result) => result,
+        Err(_) => Err(ApiError::new(
+            ErrorCode::Timeout,
+            format!(
+                "the request took longer than {} ms; narrow the query or the request",
+                state.limits.request_timeout.as_millis()
+            ),
+        )),
+    }
 }
 
 pub(crate) async fn healthz(state: web::Data<AppState>) -> HttpResponse {

@@ -1,0 +1,97 @@
+//! End-to-end tests of the operations surface: Prometheus metrics, request ids, JSON logs and
+//! the per-request timeout.
+
+mod common;
+
+use common::{enc, fixtures, Server};
+
+#[test]
+fn metrics_count_requests_by_route_and_status() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(&dir.path().join("index"), &fixtures());
+    for _ in 0..3 {
+        assert_eq!(
+            server
+                .get(&format!("/v1/search?q={}", enc("石墨烯")))
+                .status,
+            200
+        );
+    }
+    assert_eq!(server.get("/v1/search?limit=0").status, 422);
+    assert_eq!(server.get("/v1/documents/csl-dev-0000").status, 200);
+    let r = server.get("/metrics");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let line = |prefix: &str| {
+        r.body
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in\n{}", r.body))
+            .to_string()
+    };
+    let search_ok = r#"chaxin_http_requests_total{method="GET",route="/v1/search",status="200"}"#;
+    assert!(line(search_ok).ends_with(" 3"));
+    assert!(
+        line(r#"chaxin_http_requests_total{method="GET",route="/v1/search",status="422"}"#)
+            .ends_with(" 1")
+    );
+    // Routes by pattern, not by raw path.
+    assert!(
+        line(r#"chaxin_http_requests_total{method="GET",route="/v1/documents/{id}""#)
+            .ends_with(" 1")
+    );
+    assert_eq!(line("chaxin_index_documents "), "chaxin_index_documents 48");
+    assert!(
+        line(r#"chaxin_http_request_duration_seconds_count{method="GET",route="/v1/search"}"#)
+            .ends_with(" 4")
+    );
+}
+
+#[test]
+fn request_ids_are_kept_or_made_and_logs_can_be_json() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = dir.path().join("index");
+    let server = Server::start_with(&index, &fixtures(), &["--log-format", "json"], &[]);
+    let id_of = |r: &common::Response| {
+        r.headers
+            .iter()
+            .find(|(k, _)| k == "x-request-id")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let r = server.request("GET", "/healthz", &[("X-Request-Id", "job-42.a")], b"");
+    assert_eq!(id_of(&r), "job-42.a");
+    let made = id_of(&server.get("/healthz"));
+    let other = id_of(&server.get("/healthz"));
+    assert!(!made.is_empty() && made != other, "{made} {other}");
+    let r = server.request(
+        "GET",
+        "/healthz",
+        &[("X-Request-Id", "bad id with spaces")],
+        b"",
+    );
+    assert!(!id_of(&r).contains(' '));
+    // The access log line of the first request, as JSON with its request id.
+    let log = std::fs::read_to_string(&server.stderr_log).expect("log");
+    let entry = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["fields"]["path"] == "/healthz" && v["span"]["id"] == "job-42.a")
+        .unwrap_or_else(|| panic!("no JSON access line in\n{log}"));
+    assert_eq!(entry["fields"]["status"], 200);
+}
+
+#[test]
+fn slow_requests_time_out_with_503() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start_with(
+        &dir.path().join("index"),
+        &fixtures(),
+        &["--timeout-ms", "1"],
+        &[],
+    );
+    let body = r#"{"points": ["基于平方和优化的飞行器镇定控制器设计", "永磁同步电机电磁噪声抑制", "neural network hardware accelerator"]}"#;
+    let r = server.post_json("/v1/novelty", body);
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert_eq!(r.json()["error"]["code"], "timeout");
+    assert_eq!(server.get("/healthz").status, 200, "the server is still up");
+}
