@@ -471,3 +471,49 @@ mod tests {
         assert_eq!(batch[2].text.as_deref().ok(), Some("{\"id\": \"b\"}"));
     }
 }
+
+/// Property tests of the NDJSON reader: any bytes are read without panicking, every non-blank
+/// line comes out once, numbered by its position, as text or as a reason.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_bytes_read_as_numbered_lines(bytes in prop::collection::vec(any::<u8>(), 0..600), batch in 1usize..8) {
+            let lines = bytes.split(|&b| b == b'\n').count();
+            let mut reader = std::io::BufReader::with_capacity(7, bytes.as_slice());
+            let mut number = 0;
+            let mut seen = Vec::new();
+            loop {
+                let got = read_batch(&mut reader, &mut number, batch);
+                prop_assert!(got.is_ok());
+                let got = got.unwrap_or_default();
+                if got.is_empty() {
+                    break;
+                }
+                for line in got {
+                    prop_assert!(line.number as usize <= lines);
+                    if let Ok(text) = &line.text {
+                        prop_assert!(!text.trim().is_empty());
+                        // Whatever the line, parsing it is an answer, never a panic.
+                        let _ = Record::from_json(text);
+                    }
+                    seen.push(line.number);
+                }
+            }
+            prop_assert!(seen.windows(2).all(|w| w[0] < w[1]), "{:?}", seen);
+        }
+
+        #[test]
+        fn json_like_lines_get_a_record_or_a_field_error(line in "\\{(\"[a-z_]{1,9}\": ?(\"\\PC{0,12}\"|[0-9]{1,4}|null|\\[\\]|\\{\\}), ?){0,4}\"id\": ?\"[a-z0-9-]{0,8}\"\\}") {
+            match Record::from_json(&line) {
+                Ok(record) => prop_assert!(!record.id.is_empty()),
+                Err(e) => prop_assert!(!e.field.is_empty() && !e.reason.is_empty(), "{:?}", e),
+            }
+        }
+    }
+}

@@ -195,7 +195,13 @@ impl fmt::Display for Ast {
             }
             Ast::Phrase { field, text, .. } => {
                 write_field(f, field)?;
-                write!(f, "\"{}\"", text.replace('"', ""))
+                // Quote characters inside a phrase (a CNKI '…' phrase may hold them) would end
+                // it when read back; they are punctuation, never searched, so they are dropped.
+                let text: String = text
+                    .chars()
+                    .filter(|&c| !matches!(c, '"' | '“' | '”' | '＂'))
+                    .collect();
+                write!(f, "\"{text}\"")
             }
             Ast::Wildcard { field, pattern, .. } => {
                 write_field(f, field)?;

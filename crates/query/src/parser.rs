@@ -440,6 +440,10 @@ pub fn parse(query: &str, default_operator: DefaultOperator) -> Result<Ast, Quer
             format!("query is {length} characters long; the limit is {MAX_QUERY_CHARS}"),
         ));
     }
+    // `*` alone is every record: what an empty query is written as (Ast::All).
+    if query.trim() == "*" {
+        return Ok(Ast::All);
+    }
     let mut toks = Vec::new();
     // Tokens read when an error was found: the query as understood.
     let mut consumed = None;
@@ -1073,5 +1077,107 @@ mod tests {
     #[test]
     fn empty_query_matches_all() {
         assert_eq!(p("   "), Ast::All);
+        assert_eq!(p(" * "), Ast::All, "the normalised form of the empty query");
+    }
+}
+
+/// Property tests: the parser never panics, reports errors inside the query, and what it
+/// accepts it writes as an expression that parses back to itself.
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of the language, so random queries reach deep into the grammar.
+    const PIECES: &[&str] = &[
+        "石墨烯",
+        "graphene",
+        "neural",
+        "永磁",
+        "稀土永磁",
+        "AND",
+        "OR",
+        "NOT",
+        "*",
+        "+",
+        "-",
+        "(",
+        ")",
+        "（",
+        "）",
+        "\"",
+        "'",
+        "“",
+        "”",
+        "TI=",
+        "ti:",
+        "SU=",
+        "AB=",
+        "FT=",
+        "IPC=",
+        "CPC=",
+        "AU=",
+        "PD=",
+        "PD<",
+        "AD>=",
+        "ED<=",
+        "[",
+        "]",
+        "TO",
+        "2010",
+        "2020-06-30",
+        "2021-13",
+        "graph*",
+        "wom?n",
+        "H01M*",
+        "C22C 38/",
+        "NEAR/3",
+        "NEAR",
+        "ADJ/2",
+        "W/1",
+        "/SEN",
+        "/PARA",
+        "LA=zh",
+        "KD=patent",
+        ":",
+        "=",
+        "\\",
+        "?",
+        "  ",
+        "\u{3000}",
+        "é",
+        "😀",
+    ];
+
+    fn query() -> impl Strategy<Value = String> {
+        prop::collection::vec(prop::sample::select(PIECES), 0..12)
+            .prop_map(|pieces| pieces.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn built_queries_parse_or_fail_cleanly(q in query(), and in any::<bool>()) {
+            let op = if and { DefaultOperator::And } else { DefaultOperator::Or };
+            match parse(&q, op) {
+                Ok(ast) => {
+                    let once = ast.to_string();
+                    let again = parse(&once, op).map(|a| a.to_string());
+                    prop_assert_eq!(again.as_deref(), Ok(once.as_str()), "query {:?}", q);
+                }
+                Err(e) => {
+                    prop_assert!(e.column >= 1 && e.column <= q.chars().count() + 1, "{:?}: {}", q, e);
+                    prop_assert!(!e.message.is_empty());
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(q in "\\PC{0,80}") {
+            if let Err(e) = parse(&q, DefaultOperator::Or) {
+                prop_assert!(e.column >= 1 && e.column <= q.chars().count() + 1, "{:?}: {}", q, e);
+            }
+        }
     }
 }
