@@ -4,7 +4,7 @@
 //! cargo bench --bench large -- index-chaxin   CORPUS INDEX_DIR THREADS
 //! cargo bench --bench large -- index-baseline CORPUS INDEX_DIR THREADS   (default tokenizer)
 //! cargo bench --bench large -- index-jieba    CORPUS INDEX_DIR THREADS   (bare jieba tokenizer)
-//! cargo bench --bench large -- queries        INDEX_DIR [ROUNDS]
+//! cargo bench --bench large -- queries        INDEX_DIR [ROUNDS] [MIX (benches/…json)]
 //! cargo bench --bench large -- novelty        INDEX_DIR [ROUNDS]   (3-point novelty requests)
 //! cargo bench --bench large -- tokens         CORPUS [RECORDS]   (tokens per stream and language)
 //! ```
@@ -82,8 +82,8 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[rank.min(sorted.len() - 1)].as_secs_f64() * 1e3
 }
 
-fn queries(dir: &Path, rounds: usize) {
-    let mix_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/query-mix.json");
+fn queries(dir: &Path, rounds: usize, mix: &str) {
+    let mix_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches").join(mix);
     let mix: Vec<MixEntry> =
         serde_json::from_str(&std::fs::read_to_string(mix_path).unwrap()).unwrap();
     let started = Instant::now();
@@ -244,6 +244,7 @@ fn main() {
         "queries" => queries(
             Path::new(arg(1)),
             args.get(2).map_or(25, |r| r.parse().unwrap()),
+            args.get(3).map_or("query-mix.json", String::as_str),
         ),
         "novelty" => novelty(
             Path::new(arg(1)),
