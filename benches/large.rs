@@ -83,7 +83,9 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 fn queries(dir: &Path, rounds: usize, mix: &str) {
-    let mix_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches").join(mix);
+    let mix_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("benches")
+        .join(mix);
     let mix: Vec<MixEntry> =
         serde_json::from_str(&std::fs::read_to_string(mix_path).unwrap()).unwrap();
     let started = Instant::now();

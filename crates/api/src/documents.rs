@@ -6,6 +6,7 @@
 //! writes run one at a time (a mutex here, tantivy's writer lock against other processes).
 //! An upload is read as it arrives, through a bounded channel, never buffered whole.
 
+use crate::error::ErrorBody;
 use std::io::{BufRead, BufReader, ErrorKind, Read};
 use std::sync::{Arc, PoisonError};
 
@@ -48,7 +49,7 @@ impl Default for WriteSettings {
 }
 
 /// A rejected line of an upload.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LineIssue {
     /// 1-based line of the (uncompressed) body.
     pub line: u64,
@@ -58,7 +59,7 @@ pub struct LineIssue {
 }
 
 /// What an upload did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UploadReport {
     /// Whether the valid records were committed.
     pub committed: bool,
@@ -168,6 +169,7 @@ fn commit(state: &AppState, session: WriteSession<'_>) -> Result<IngestSummary, 
 }
 
 /// `POST /v1/documents`: NDJSON records into the served index.
+#[utoipa::path(post, path = "/v1/documents", tag = "documents", params(("skip_invalid" = Option<bool>, Query, description = "commit the valid lines when some are invalid")), request_body(content = String, content_type = "application/x-ndjson", description = "one JSON record per line; `Content-Encoding: zstd` accepted"), responses((status = 200, body = UploadReport), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn upload(
     req: HttpRequest,
     payload: web::Payload,
@@ -177,6 +179,7 @@ pub(crate) async fn upload(
 }
 
 /// `POST /v1/indexes/{name}/documents`: NDJSON records into index `name`.
+#[utoipa::path(post, path = "/v1/indexes/{name}/documents", tag = "indexes", params(("name" = String, Path), ("skip_invalid" = Option<bool>, Query)), request_body(content = String, content_type = "application/x-ndjson"), responses((status = 200, body = UploadReport), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn upload_to(
     req: HttpRequest,
     path: web::Path<String>,
@@ -283,6 +286,7 @@ async fn upload_into(
 }
 
 /// `PUT /v1/documents/{id}`: one JSON record; its `id` is the path's (or absent).
+#[utoipa::path(put, path = "/v1/documents/{id}", tag = "documents", params(("id" = String, Path)), request_body = Record, responses((status = 200, description = "replaced"), (status = 201, description = "created"), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn put(
     req: HttpRequest,
     path: web::Path<String>,
@@ -328,6 +332,7 @@ pub(crate) async fn put(
 }
 
 /// `DELETE /v1/documents/{id}`.
+#[utoipa::path(delete, path = "/v1/documents/{id}", tag = "documents", params(("id" = String, Path)), responses((status = 200, description = "deleted"), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn delete(
     path: web::Path<String>,
     state: web::Data<AppState>,

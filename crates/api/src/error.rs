@@ -6,7 +6,7 @@ use chaxin_query::SearchError;
 use serde::Serialize;
 
 /// Stable error codes. Clients may match on them; they never change meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The body is not valid JSON (400).
@@ -49,6 +49,36 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, for the API description.
+    pub const ALL: [ErrorCode; 18] = [
+        ErrorCode::MalformedJson,
+        ErrorCode::QuerySyntax,
+        ErrorCode::BadRequest,
+        ErrorCode::InvalidField,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::NotFound,
+        ErrorCode::DocumentNotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::InvalidDocuments,
+        ErrorCode::IndexLocked,
+        ErrorCode::IndexNotFound,
+        ErrorCode::IndexExists,
+        ErrorCode::IndexInUse,
+        ErrorCode::Timeout,
+        ErrorCode::Internal,
+    ];
+
+    /// The code as it appears in answers (`malformed_json`).
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
     pub(crate) fn status(self) -> StatusCode {
         match self {
             ErrorCode::MalformedJson | ErrorCode::QuerySyntax | ErrorCode::BadRequest => {
@@ -74,7 +104,7 @@ impl ErrorCode {
 }
 
 /// An error answer.
-#[derive(Debug, Clone, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, Serialize, thiserror::Error, utoipa::ToSchema)]
 #[error("{code:?}: {message}")]
 pub struct ApiError {
     pub code: ErrorCode,
@@ -98,7 +128,7 @@ pub struct ApiError {
 }
 
 /// Where a query syntax error happened.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SyntaxContext {
     /// The query as received.
     pub query: String,
@@ -182,8 +212,9 @@ impl ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct Envelope<'a> {
+/// The body of every error answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody<'a> {
     error: &'a ApiError,
 }
 
@@ -197,6 +228,6 @@ impl ResponseError for ApiError {
         if self.code == ErrorCode::Unauthorized {
             response.insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"));
         }
-        response.json(Envelope { error: self })
+        response.json(ErrorBody { error: self })
     }
 }

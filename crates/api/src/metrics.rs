@@ -4,6 +4,7 @@
 //! Routes are labelled by their pattern (`/v1/documents/{id}`), never by the raw path, so the
 //! number of series stays bounded whatever clients send.
 
+use crate::error::ErrorBody;
 use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry};
 
 use crate::error::ApiError;
@@ -73,6 +74,7 @@ impl Metrics {
 }
 
 /// `GET /metrics`.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain"), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody)))]
 pub(crate) async fn metrics(
     state: actix_web::web::Data<crate::AppState>,
 ) -> Result<actix_web::HttpResponse, ApiError> {

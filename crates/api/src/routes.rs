@@ -1,8 +1,11 @@
 //! Route handlers.
 
+use crate::error::ErrorBody;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
+use chaxin_index::Record;
 use chaxin_query::{parse, NoveltyRequest, SearchEngine, SearchRequest};
+use chaxin_query::{NoveltyResponse, SearchResponse, SortOrder, Stats};
 use futures_util::StreamExt;
 use serde_json::json;
 
@@ -44,11 +47,13 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "`{\"status\": \"ok\", \"documents\": N}`")))]
 pub(crate) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let documents = state.catalog.engine().num_docs();
     HttpResponse::Ok().json(json!({"status": "ok", "documents": documents}))
 }
 
+#[utoipa::path(get, path = "/v1/search", tag = "search", params(("q" = Option<String>, Query, description = "query in the expert language (README, docs/query-language.md)"), ("kind" = Option<String>, Query, description = "kinds, comma-separated"), ("lang" = Option<String>, Query, description = "languages, comma-separated"), ("date_from" = Option<String>, Query, description = "YYYY[-MM[-DD]]"), ("date_to" = Option<String>, Query, description = "YYYY[-MM[-DD]], inclusive"), ("offset" = Option<usize>, Query), ("limit" = Option<usize>, Query, description = "1-100"), ("operator" = Option<String>, Query, description = "or | and"), ("highlight" = Option<bool>, Query), ("facets" = Option<String>, Query, description = "year, kind, lang, ipc_section, ipc_class, ipc (subclass), venue, applicant"), ("facet_size" = Option<usize>, Query, description = "1-100"), ("sort" = Option<SortOrder>, Query), ("search_after" = Option<String>, Query, description = "the `next` cursor of the previous page")), responses((status = 200, body = SearchResponse), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]
 pub(crate) async fn search_get(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -57,6 +62,7 @@ pub(crate) async fn search_get(
     run_search(state, request).await
 }
 
+#[utoipa::path(post, path = "/v1/search", tag = "search", request_body = SearchRequest, responses((status = 200, body = SearchResponse), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]
 pub(crate) async fn search_post(
     req: HttpRequest,
     payload: web::Payload,
@@ -86,6 +92,7 @@ pub(crate) async fn json_body<T: serde::de::DeserializeOwned>(
     parse_json_object(&body)
 }
 
+#[utoipa::path(post, path = "/v1/novelty", tag = "novelty", request_body = NoveltyRequest, responses((status = 200, body = NoveltyResponse), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]
 pub(crate) async fn novelty(
     req: HttpRequest,
     payload: web::Payload,
@@ -108,6 +115,7 @@ pub(crate) async fn novelty(
 }
 
 /// `GET /v1/parse?q=…`: the query as understood, as a normalised expression (for reports).
+#[utoipa::path(get, path = "/v1/parse", tag = "search", params(("q" = String, Query, description = "query in the expert language")), responses((status = 200, description = "`{\"query\", \"normalised\"}`"), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody)))]
 pub(crate) async fn parse_query(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let request = params::search_request(req.query_string())?;
     let ast = parse(&request.q, request.operator)
@@ -128,6 +136,7 @@ async fn run_search(
     Ok(HttpResponse::Ok().json(response))
 }
 
+#[utoipa::path(get, path = "/v1/documents/{id}", tag = "documents", params(("id" = String, Path)), responses((status = 200, body = Record), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]
 pub(crate) async fn document(
     path: web::Path<String>,
     state: web::Data<AppState>,
@@ -152,6 +161,7 @@ pub(crate) async fn document(
     }
 }
 
+#[utoipa::path(get, path = "/v1/stats", tag = "operations", responses((status = 200, body = Stats), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]
 pub(crate) async fn stats(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let stats = blocking(&state, move |engine| {
         engine.stats().map_err(|e| ApiError::internal("stats", e))

@@ -108,6 +108,8 @@ impl AppState {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(routes::healthz))
         .route("/metrics", web::get().to(metrics::metrics))
+        .route("/openapi.json", web::get().to(crate::openapi::openapi_json))
+        .route("/docs", web::get().to(crate::openapi::docs_page))
         .service(
             web::resource("/v1/search")
                 .route(web::get().to(routes::search_get))

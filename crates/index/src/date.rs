@@ -110,6 +110,22 @@ impl std::str::FromStr for PartialDate {
     }
 }
 
+/// In OpenAPI: a string `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+impl utoipa::PartialSchema for PartialDate {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .pattern(Some(r"^\d{4}(-\d{2}(-\d{2})?)?$"))
+            .description(Some(
+                "A date to year, month or day precision: YYYY, YYYY-MM or YYYY-MM-DD",
+            ))
+            .examples([serde_json::json!("2024-03-01")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for PartialDate {}
+
 impl Serialize for PartialDate {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)

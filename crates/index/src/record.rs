@@ -11,7 +11,18 @@ use crate::error::RecordError;
 
 /// Kind of document.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Default,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
@@ -73,7 +84,7 @@ impl Kind {
 
 /// Text given in one language (a plain string, in the record's `lang`) or in several
 /// (`{"zh": "…", "en": "…"}`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum Localized {
     /// Text in the record's language.
@@ -151,7 +162,7 @@ impl<'de> Deserialize<'de> for Localized {
 
 /// One bibliographic record. Unknown top-level fields are rejected; anything else a source
 /// wants to keep goes under `extra`, which is stored as is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
     /// Unique id; re-ingesting an id replaces the record.
@@ -214,6 +225,7 @@ pub struct Record {
     pub family_id: Option<String>,
     /// Anything else, stored and returned as is, never searched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
     pub extra: Option<serde_json::Map<String, serde_json::Value>>,
 }
 

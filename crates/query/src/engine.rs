@@ -58,7 +58,7 @@ fn default_true() -> bool {
 }
 
 /// A search request (the JSON body of `POST /v1/search`; `GET` takes the same as parameters).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchRequest {
     /// Query string (see the README for the syntax). Empty: every record.
@@ -218,7 +218,7 @@ pub(crate) fn check_langs(field: &'static str, langs: &[String]) -> Result<(), S
 }
 
 /// Highlighted snippets of a hit.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct Snippets {
     /// The title with matches in `<em>` (HTML-escaped); absent when the title did not match.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -229,7 +229,7 @@ pub struct Snippets {
 }
 
 /// One result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Hit {
     pub id: String,
     pub score: f32,
@@ -251,7 +251,7 @@ pub struct Hit {
 }
 
 /// A page of results.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SearchResponse {
     /// The query as understood (normalised expression).
     pub query: String,
@@ -270,7 +270,7 @@ pub struct SearchResponse {
 }
 
 /// What `GET /v1/stats` returns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Stats {
     pub documents: u64,
     pub by_kind: BTreeMap<String, u64>,

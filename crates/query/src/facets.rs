@@ -16,7 +16,19 @@ use tantivy::{DateTime, DocId, Score, SegmentOrdinal, SegmentReader};
 pub const MAX_FACET_SIZE: usize = 100;
 
 /// A facet of search results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Facet {
     /// Publication year.
@@ -99,7 +111,7 @@ impl Facet {
 }
 
 /// A facet value and the number of hits that have it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FacetValue {
     pub value: String,
     pub count: u64,

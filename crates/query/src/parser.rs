@@ -38,7 +38,7 @@ const MAX_DISTANCE: u32 = 1000;
 const MIN_TRUNCATION_STEM: usize = 2;
 
 /// How juxtaposed clauses (`a b`) combine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DefaultOperator {
     /// Any clause may match; more matches rank higher (default).

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 pub const ANALYZER_VERSION: u32 = 1;
 
 /// Settings that change how text is analysed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AnalyzerSettings {
     /// Version of the analysis rules the index was built with.

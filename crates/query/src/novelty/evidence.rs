@@ -67,7 +67,7 @@ pub(crate) struct PointEvidence {
 }
 
 /// A found feature with its passage.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
 pub struct FoundFeature {
     pub feature: String,
     /// Field of the passage.

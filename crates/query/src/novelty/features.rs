@@ -85,7 +85,7 @@ const GENERIC_WORDS: &[&str] = &[
 ];
 
 /// One feature of a point.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Feature {
     /// The words as written in the point.
     pub text: String,

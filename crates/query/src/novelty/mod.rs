@@ -62,7 +62,7 @@ fn default_limit() -> usize {
 }
 
 /// Filters of a novelty request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoveltyFilters {
     /// Only these kinds.
@@ -77,7 +77,7 @@ pub struct NoveltyFilters {
 }
 
 /// The body of `POST /v1/novelty`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NoveltyRequest {
     /// The innovation points, in Chinese or English.
@@ -117,7 +117,9 @@ impl Default for NoveltyRequest {
 }
 
 /// Relevance class of a document for a point (search-report categories).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 pub enum Category {
     /// Discloses every key feature of the point on its own.
     X,
@@ -128,7 +130,7 @@ pub enum Category {
 }
 
 /// A search expression that was run, with its hit count.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Expression {
     /// `broad` (any feature: the ranking expression) or `all` (every key feature).
     pub purpose: String,
@@ -139,7 +141,7 @@ pub struct Expression {
 }
 
 /// What the response says about one point.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PointReport {
     /// 1-based number of the point.
     pub point: usize,
@@ -152,7 +154,7 @@ pub struct PointReport {
 }
 
 /// Score components of one point (the machine-readable explanation).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ScoreParts {
     /// BM25 of the broad expression plus that of the point's exact-stream terms at a quarter
     /// weight (0 when the point's search did not retrieve it).
@@ -168,7 +170,7 @@ pub struct ScoreParts {
 }
 
 /// How a candidate relates to one point.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PointMatch {
     pub point: usize,
     pub category: Category,
@@ -180,7 +182,7 @@ pub struct PointMatch {
 }
 
 /// A prior-art candidate.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Candidate {
     pub id: String,
     /// Best point's score plus a quarter of the others'.
@@ -212,7 +214,7 @@ pub struct Candidate {
 }
 
 /// The answer to a novelty request.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NoveltyResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cutoff: Option<PartialDate>,

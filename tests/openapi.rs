@@ -1,0 +1,171 @@
+//! The OpenAPI document is valid, lists every route the server registers (read from the
+//! route table in `crates/api/src/server.rs`) and nothing it does not serve; the API page
+//! renders it.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{fixtures, Server};
+use serde_json::Value;
+
+const WRITE_KEY: &str = "write-key-for-openapi-test";
+
+/// (METHOD, path) pairs registered in the route table.
+fn registered_routes() -> BTreeSet<(String, String)> {
+    let source = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/api/src/server.rs"),
+    )
+    .expect("server.rs");
+    let table = &source[source.find("pub fn configure").expect("configure")..];
+    let table = &table[..table.find("\n}\n").expect("end of configure")];
+    let mut routes = BTreeSet::new();
+    let mut resource: Option<String> = None;
+    for line in table.lines().map(str::trim) {
+        let quoted = |s: &str| s.split('"').nth(1).map(str::to_string);
+        if line.contains("web::resource(\"") {
+            resource = quoted(line);
+        } else if let Some(at) = line.find("web::") {
+            let method = line[at + 5..]
+                .split('(')
+                .next()
+                .unwrap_or_default()
+                .to_uppercase();
+            if !["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"].contains(&method.as_str()) {
+                continue;
+            }
+            // `cfg.route("/p", web::get()…)` or, inside a resource, `.route(web::get()…)`.
+            let path = if line.contains(".route(\"") {
+                quoted(line)
+            } else {
+                resource.clone()
+            };
+            routes.insert((method, path.expect("route path")));
+        }
+    }
+    routes
+}
+
+/// Every `$ref` in `value` names a schema of the document.
+fn check_refs(value: &Value, schemas: &serde_json::Map<String, Value>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get("$ref") {
+                let name = target
+                    .strip_prefix("#/components/schemas/")
+                    .expect("schema ref");
+                assert!(schemas.contains_key(name), "dangling $ref {target}");
+            }
+            map.values().for_each(|v| check_refs(v, schemas));
+        }
+        Value::Array(items) => items.iter().for_each(|v| check_refs(v, schemas)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_document_is_valid_and_lists_every_route() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start_with(
+        &dir.path().join("index"),
+        &fixtures(),
+        &[],
+        &[
+            ("CHAXIN_WRITE_KEY", WRITE_KEY),
+            ("CHAXIN_READ_KEY", "read-key-for-openapi-test"),
+        ],
+    );
+    // Served without a key, like /healthz.
+    let r = server.get("/openapi.json");
+    assert_eq!(r.status, 200, "{}", r.body);
+    let doc = r.json();
+    assert!(
+        doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")),
+        "{}",
+        doc["openapi"]
+    );
+    // It reads back as an OpenAPI document, and its references resolve.
+    let parsed: Result<utoipa::openapi::OpenApi, _> = serde_json::from_value(doc.clone());
+    assert!(parsed.is_ok(), "{:?}", parsed.err());
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    check_refs(&doc, schemas);
+    for name in [
+        "SearchRequest",
+        "SearchResponse",
+        "NoveltyRequest",
+        "NoveltyResponse",
+        "Record",
+        "ErrorBody",
+        "ErrorCode",
+        "UploadReport",
+    ] {
+        assert!(schemas.contains_key(name), "schema {name} missing");
+    }
+    let codes = doc["components"]["schemas"]["ErrorCode"]["description"]
+        .as_str()
+        .unwrap_or_default();
+    for code in [
+        "malformed_json",
+        "query_syntax",
+        "invalid_documents",
+        "index_locked",
+        "timeout",
+        "internal",
+    ] {
+        assert!(
+            codes.contains(&format!("`{code}`")),
+            "{code} not listed: {codes}"
+        );
+    }
+
+    let documented: BTreeSet<(String, String)> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .into_iter()
+                .flat_map(|o| o.keys())
+                .map(move |m| (m.to_uppercase(), path.clone()))
+        })
+        .collect();
+    let registered = registered_routes();
+    assert!(registered.len() >= 19, "{registered:?}");
+    assert_eq!(documented, registered, "documented vs registered routes");
+
+    // Every documented operation is served (answers something other than an unknown route).
+    let auth = format!("Bearer {WRITE_KEY}");
+    for (method, path) in &documented {
+        let concrete = path
+            .replace("{id}", "no-such-id")
+            .replace("{name}", "no-such-index");
+        let r = server.request(
+            method,
+            &concrete,
+            &[
+                ("Authorization", auth.as_str()),
+                ("Content-Type", "application/json"),
+            ],
+            b"{}",
+        );
+        let code = serde_json::from_str::<Value>(&r.body)
+            .ok()
+            .and_then(|v| v["error"]["code"].as_str().map(str::to_string));
+        assert!(
+            r.status != 405 && code.as_deref() != Some("not_found"),
+            "{method} {path}: {} {}",
+            r.status,
+            r.body
+        );
+    }
+
+    let page = server.get("/docs");
+    assert_eq!(page.status, 200);
+    for (method, path) in &documented {
+        assert!(
+            page.body.contains(&format!("{method} {path}")),
+            "{method} {path} not on /docs"
+        );
+    }
+    assert!(page.body.contains("<code>index_in_use</code>"));
+}
