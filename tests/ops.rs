@@ -95,3 +95,53 @@ fn slow_requests_time_out_with_503() {
     assert_eq!(r.json()["error"]["code"], "timeout");
     assert_eq!(server.get("/healthz").status, 200, "the server is still up");
 }
+
+#[test]
+fn a_config_file_sets_what_flags_do_not_and_bad_files_are_refused_with_their_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("chaxin.toml");
+    // The file says 1 ms; the novelty request then times out.
+    std::fs::write(&config, "timeout_ms = 1\nmax_body_kb = 32\n").expect("write");
+    let config_arg = config.to_str().expect("utf-8 path");
+    let index = dir.path().join("index");
+    let body =
+        r#"{"points": ["基于平方和优化的飞行器镇定控制器设计", "永磁同步电机电磁噪声抑制"]}"#;
+    {
+        let server = Server::start_with(&index, &fixtures(), &["--config", config_arg], &[]);
+        assert_eq!(server.post_json("/v1/novelty", body).status, 503);
+    }
+    // A flag wins over the file, and so does the environment.
+    {
+        let args = ["--config", config_arg, "--timeout-ms", "30000"];
+        let server = Server::start_with(&index, &fixtures(), &args, &[]);
+        assert_eq!(server.post_json("/v1/novelty", body).status, 200);
+    }
+    {
+        let envs = [("CHAXIN_TIMEOUT_MS", "30000")];
+        let server = Server::start_with(&index, &fixtures(), &["--config", config_arg], &envs);
+        assert_eq!(server.post_json("/v1/novelty", body).status, 200);
+    }
+    // Unknown keys and invalid values stop the server with where and why.
+    for (text, expected) in [
+        (
+            "timeout_ms = 1\nbnd = \"0.0.0.0:80\"\n",
+            "unknown field `bnd`",
+        ),
+        ("timeout_ms = \"soon\"\n", "invalid type"),
+        ("memory_mb = 4\n", "memory_mb: must be at least 16"),
+        ("bind = \"nowhere\"\n", "bind: `nowhere` is not an address"),
+    ] {
+        std::fs::write(&config, text).expect("write");
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_chaxin"))
+            .args(["serve", "--config", config_arg, "--index"])
+            .arg(&index)
+            .output()
+            .expect("chaxin serve");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{text}");
+        assert!(stderr.contains(expected), "{text}: {stderr}");
+        if expected.starts_with("unknown") {
+            assert!(stderr.contains("line 2"), "{stderr}");
+        }
+    }
+}

@@ -382,3 +382,37 @@ fn killing_the_server_during_an_upload_loses_nothing_acknowledged() {
     let (status, v) = upload(&server, "", &[], interrupted.join("\n").as_bytes());
     assert_eq!((status, v["indexed"].as_u64()), (200, Some(100)), "{v}");
 }
+
+#[test]
+fn sigterm_lets_an_upload_in_flight_finish_and_commit() {
+    use std::io::{Read as _, Write};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = dir.path().join("index");
+    let keys = [("CHAXIN_WRITE_KEY", WRITE_KEY)];
+    let mut server = Server::start_with(&index, &fixtures(), &[], &keys);
+    let before = documents(&server);
+    let records = new_records(150);
+    let body = records.join("\n");
+    let mut stream = std::net::TcpStream::connect(&server.addr).expect("connect");
+    let head = format!(
+        "POST /v1/documents HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+         Content-Type: application/x-ndjson\r\nAuthorization: Bearer {WRITE_KEY}\r\n\
+         Content-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).expect("head");
+    let (first, rest) = body.as_bytes().split_at(body.len() / 2);
+    stream.write_all(first).expect("first half");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    server.terminate();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stream.write_all(rest).expect("second half");
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("\"indexed\":150"), "{answer}");
+    let status = server.wait_exit(std::time::Duration::from_secs(20));
+    assert!(status.is_some(), "the server did not stop after SIGTERM");
+    let server = Server::start_with(&index, &fixtures(), &[], &keys);
+    assert_eq!(documents(&server), before + 150);
+}

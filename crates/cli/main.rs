@@ -1,5 +1,7 @@
 //! `chaxin`: the command-line front end (index, serve, search, import).
 
+mod config;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -139,24 +141,27 @@ struct IndexArgs {
 
 #[derive(Args)]
 struct ServeArgs {
+    /// Settings file (TOML, the flags below in snake case); flags and environment win.
+    #[arg(long, env = "CHAXIN_CONFIG")]
+    config: Option<PathBuf>,
     /// Index directory; built from --data when it does not exist.
-    #[arg(long, default_value = "data/index")]
+    #[arg(long, env = "CHAXIN_INDEX", default_value = "data/index")]
     index: PathBuf,
     /// Records to build a missing index from.
-    #[arg(long, default_value = "index-data")]
+    #[arg(long, env = "CHAXIN_DATA", default_value = "index-data")]
     data: PathBuf,
     /// Address to listen on (port 0: any free port).
-    #[arg(long, default_value = "127.0.0.1:7700")]
+    #[arg(long, env = "CHAXIN_BIND", default_value = "127.0.0.1:7700")]
     bind: String,
     /// Largest accepted request body, in KiB.
-    #[arg(long, default_value_t = 64)]
+    #[arg(long, env = "CHAXIN_MAX_BODY_KB", default_value_t = 64)]
     max_body_kb: usize,
     /// Searches that run at once (default: number of cores + 1); further requests queue in
     /// arrival order.
     #[arg(long)]
     engine_threads: Option<usize>,
     /// Largest upload to `POST /v1/documents`, compressed and uncompressed, in MiB.
-    #[arg(long, default_value_t = 2048)]
+    #[arg(long, env = "CHAXIN_MAX_UPLOAD_MB", default_value_t = 2048)]
     max_upload_mb: u64,
     /// Read keys (comma-separated): when set, reads need `Authorization: Bearer <key>`.
     #[arg(
@@ -178,7 +183,7 @@ struct ServeArgs {
     #[arg(long)]
     open: bool,
     /// Longest a search or novelty request may take, in milliseconds (then 503 `timeout`).
-    #[arg(long, default_value_t = 30_000)]
+    #[arg(long, env = "CHAXIN_TIMEOUT_MS", default_value_t = 30_000)]
     timeout_ms: u64,
     #[command(flatten)]
     writer: WriterArgs,
@@ -227,7 +232,11 @@ struct ImportArgs {
 }
 
 fn main() {
-    let cli = Cli::parse();
+    let matches = <Cli as clap::CommandFactory>::command().get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let logs = tracing_subscriber::fmt()
@@ -239,7 +248,10 @@ fn main() {
     }
     let result = match cli.command {
         Command::Index(args) => run_index(args),
-        Command::Serve(args) => run_serve(args),
+        Command::Serve(args) => {
+            let serve = matches.subcommand_matches("serve");
+            run_serve(args, serve.unwrap_or(&matches))
+        }
         Command::Search(args) => run_search(args),
         Command::Import(args) => run_import(args),
         Command::Eval(args) => run_eval(args),
@@ -386,7 +398,11 @@ fn build_default_index(index: &Path, data: &Path, writer: &WriterArgs) -> Result
     Ok(())
 }
 
-fn run_serve(args: ServeArgs) -> Result<()> {
+fn run_serve(mut args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
+    if let Some(path) = args.config.clone() {
+        config::apply(&mut args, matches, &path)?;
+    }
+    config::validate(&args)?;
     if !ChaxinIndex::exists(&args.index) {
         if let Some(parent) = args.index.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent)

@@ -124,6 +124,27 @@ impl Server {
 }
 
 impl Server {
+    /// Asks the server to stop (SIGTERM): it finishes in-flight requests first.
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill -TERM");
+        assert!(status.success());
+    }
+
+    /// Waits up to `limit` for the server to exit.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let started = std::time::Instant::now();
+        while started.elapsed() < limit {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+
     /// Kills the server at once (SIGKILL on Unix): no shutdown, no commit.
     pub fn kill(&mut self) {
         let _ = self.child.kill();
