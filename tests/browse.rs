@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::HashSet;
 
-use common::{enc, fixtures, Server};
+use common::{enc, fixtures, ids, Server};
 use serde_json::Value;
 
 fn start() -> (tempfile::TempDir, Server) {
@@ -18,15 +18,6 @@ fn search(server: &Server, params: &str) -> Value {
     let r = server.get(&format!("/v1/search?{params}"));
     assert_eq!(r.status, 200, "{params}: {}", r.body);
     r.json()
-}
-
-fn ids(v: &Value) -> Vec<String> {
-    v["hits"]
-        .as_array()
-        .expect("hits")
-        .iter()
-        .map(|h| h["id"].as_str().unwrap_or_default().to_string())
-        .collect()
 }
 
 /// `2019` → `2019-01-01`, `2019-05` → `2019-05-01`: the day the index sorts a partial date by.

@@ -3,22 +3,13 @@
 
 mod common;
 
-use common::{enc, fixtures, Server};
+use common::{enc, fixtures, ids, Server};
 use serde_json::Value;
 
 fn start() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().expect("tempdir");
     let server = Server::start(&dir.path().join("index"), &fixtures());
     (dir, server)
-}
-
-fn ids(v: &Value) -> Vec<String> {
-    v["hits"]
-        .as_array()
-        .expect("hits")
-        .iter()
-        .map(|h| h["id"].as_str().unwrap_or_default().to_string())
-        .collect()
 }
 
 #[test]

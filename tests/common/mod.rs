@@ -262,3 +262,13 @@ pub fn id_of(line: &str) -> String {
         .expect("id")
         .to_string()
 }
+
+/// The ids of a search answer's hits, in order.
+pub fn ids(v: &serde_json::Value) -> Vec<String> {
+    v["hits"]
+        .as_array()
+        .expect("hits")
+        .iter()
+        .map(|h| h["id"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
