@@ -41,8 +41,8 @@ fn metrics_count_requests_by_route_and_status() {
     );
     assert_eq!(line("chaxin_index_documents "), "chaxin_index_documents 48");
     assert!(
-        line(r#"chaxin_http_request_duration_seconds_count{method="GET",route="/v1/search"}"#)
-            .ends_with(" 4")
+        line(r#"chaxin_http_request_duration_seconds_count{method="GET",route="/v1/search",status="200"}"#)
+            .ends_with(" 3")
     );
 }
 

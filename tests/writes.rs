@@ -182,6 +182,22 @@ fn malformed_uploads_get_precise_errors_and_change_nothing() {
             422,
             "invalid_documents",
         ),
+        // A line over the 16 MiB limit, and an unknown field.
+        (
+            vec![("Content-Type", "application/x-ndjson")],
+            format!("{record}\n{{\"id\": \"{}\"}}\n", "x".repeat(17 << 20)).into_bytes(),
+            "",
+            422,
+            "invalid_documents",
+        ),
+        (
+            vec![("Content-Type", "application/x-ndjson")],
+            format!("{record}\n{{\"id\": \"u-1\", \"title\": \"t\", \"colour\": 1}}\n")
+                .into_bytes(),
+            "",
+            422,
+            "invalid_documents",
+        ),
     ];
     for (headers, body, query, status, code) in cases {
         let mut all = headers.clone();
@@ -189,6 +205,19 @@ fn malformed_uploads_get_precise_errors_and_change_nothing() {
         let r = server.request("POST", &format!("/v1/documents{query}"), &all, &body);
         assert_eq!(r.status, status, "{headers:?} {query}: {}", r.body);
         assert_eq!(r.json()["error"]["code"], code, "{}", r.body);
+        if code == "invalid_documents" {
+            let errors = &r.json()["error"]["errors"];
+            assert_eq!(errors.as_array().map(Vec::len), Some(1), "{}", r.body);
+            let reason = errors[0]["reason"].as_str().unwrap_or_default();
+            let field = errors[0]["field"].as_str().unwrap_or_default();
+            assert!(!reason.is_empty() && !field.is_empty(), "{}", r.body);
+            if body.len() > 16 << 20 {
+                assert!(reason.contains("more than the limit"), "{}", r.body);
+                assert_eq!(errors[0]["line"], 2);
+            } else if body.windows(6).any(|w| w == b"colour") {
+                assert_eq!(field, "colour", "{}", r.body);
+            }
+        }
     }
     assert_eq!(documents(&server), before);
 }

@@ -32,7 +32,7 @@ impl Metrics {
             .buckets(vec![
                 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
             ]),
-            &["route", "method"],
+            &["route", "method", "status"],
         )?;
         let documents = IntGauge::new("index_documents", "Records in the served index")?;
         let index_bytes = IntGauge::new("index_size_bytes", "Size of the served index on disk")?;
@@ -55,7 +55,7 @@ impl Metrics {
             .with_label_values(&[route, method, &status.to_string()])
             .inc();
         self.latency
-            .with_label_values(&[route, method])
+            .with_label_values(&[route, method, &status.to_string()])
             .observe(seconds);
     }
 
