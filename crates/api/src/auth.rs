@@ -25,10 +25,13 @@ pub fn required_access(method: &Method, path: &str) -> Option<Access> {
     if matches!(path, "/healthz" | "/openapi.json" | "/docs") {
         return None;
     }
-    let admin = ["/v1/indexes", "/v1/aliases"]
-        .iter()
-        .any(|p| path == *p || path.starts_with(&format!("{p}/")));
-    let writes = path == "/v1/documents" || path.starts_with("/v1/documents/");
+    // `prefix` itself or a path below it (no allocation: this runs on every request).
+    let under = |prefix: &str| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    };
+    let admin = under("/v1/indexes") || under("/v1/aliases");
+    let writes = under("/v1/documents");
     if admin || writes && matches!(*method, Method::POST | Method::PUT | Method::DELETE) {
         Some(Access::Write)
     } else {

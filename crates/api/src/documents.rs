@@ -116,7 +116,7 @@ fn ingest_options(settings: &WriteSettings) -> IngestOptions {
     }
 }
 
-/// An ingest failure as an answer.
+/// An ingest failure as an answer (`limit`: the upload limit, named when it was passed).
 fn write_error(err: IngestError, limit: u64) -> ApiError {
     match err {
         IngestError::Tantivy(tantivy::TantivyError::LockFailure(..)) => ApiError::new(
@@ -315,8 +315,10 @@ pub(crate) async fn put(
     let replaced = exclusive(&state, move |state| {
         let index = state.catalog.engine().index().clone();
         let mut session = WriteSession::open(&index, &ingest_options(&state.writes))
-            .map_err(|e| write_error(e, 0))?;
-        let replaced = session.add_record(record).map_err(|e| write_error(e, 0))?;
+            .map_err(|e| write_error(e, state.writes.max_upload_bytes))?;
+        let replaced = session
+            .add_record(record)
+            .map_err(|e| write_error(e, state.writes.max_upload_bytes))?;
         commit(state, session)?;
         Ok(replaced)
     })
@@ -342,8 +344,11 @@ pub(crate) async fn delete(
     let deleted = exclusive(&state, move |state| {
         let index = state.catalog.engine().index().clone();
         let mut session = WriteSession::open(&index, &ingest_options(&state.writes))
-            .map_err(|e| write_error(e, 0))?;
-        if !session.delete(&target).map_err(|e| write_error(e, 0))? {
+            .map_err(|e| write_error(e, state.writes.max_upload_bytes))?;
+        if !session
+            .delete(&target)
+            .map_err(|e| write_error(e, state.writes.max_upload_bytes))?
+        {
             return Ok(false);
         }
         commit(state, session)?;
@@ -363,14 +368,8 @@ pub(crate) async fn delete(
 const MAX_RECORD_BYTES: usize = chaxin_ingest::MAX_LINE_BYTES;
 
 fn require_ndjson(req: &HttpRequest) -> Result<(), ApiError> {
-    let value = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    let essence = value.split(';').next().unwrap_or_default().trim();
-    match essence {
+    let (value, essence) = crate::routes::content_type(req).unwrap_or_default();
+    match essence.as_str() {
         "application/x-ndjson"
         | "application/ndjson"
         | "application/jsonl"

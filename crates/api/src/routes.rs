@@ -201,15 +201,28 @@ fn parse_json_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, A
     serde_path_to_error::deserialize(value).map_err(ApiError::from_json)
 }
 
-fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
-    let Some(content_type) = req.headers().get(header::CONTENT_TYPE) else {
-        return Ok(());
-    };
-    let value = content_type
+/// The request's `Content-Type`, lowercased, and its media type without parameters
+/// (`None` without the header).
+pub(crate) fn content_type(req: &HttpRequest) -> Option<(String, String)> {
+    let value = req
+        .headers()
+        .get(header::CONTENT_TYPE)?
         .to_str()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    let essence = value.split(';').next().unwrap_or_default().trim();
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    Some((value, essence))
+}
+
+fn require_json(req: &HttpRequest) -> Result<(), ApiError> {
+    let Some((value, essence)) = content_type(req) else {
+        return Ok(());
+    };
     if essence == "application/json" || essence.ends_with("+json") {
         Ok(())
     } else {

@@ -106,12 +106,16 @@ fn default_facet_size() -> usize {
 
 /// A page cursor: the sort order, sort key and id of a page's last hit.
 fn encode_cursor(order: SortOrder, key: i64, id: &str) -> String {
-    let order = match order {
+    format!("{}:{key}:{id}", cursor_tag(order))
+}
+
+/// The first field of a cursor: the sort order it belongs to.
+fn cursor_tag(order: SortOrder) -> &'static str {
+    match order {
         SortOrder::Relevance => "r",
         SortOrder::DateDesc => "d",
         SortOrder::DateAsc => "a",
-    };
-    format!("{order}:{key}:{id}")
+    }
 }
 
 fn decode_cursor(order: SortOrder, cursor: &str) -> Result<After, SearchError> {
@@ -123,7 +127,7 @@ fn decode_cursor(order: SortOrder, cursor: &str) -> Result<After, SearchError> {
     let (Some(tag), Some(key), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
         return Err(invalid("not a cursor"));
     };
-    if tag != &encode_cursor(order, 0, "")[..1] {
+    if tag != cursor_tag(order) {
         return Err(invalid("the cursor is for another sort order"));
     }
     let key = key.parse().map_err(|_| invalid("not a cursor"))?;
