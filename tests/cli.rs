@@ -113,13 +113,13 @@ fn import_converts_and_locates_errors() {
     let unknown = chaxin(&[
         "import",
         "--format",
-        "endnote",
+        "citavi",
         "--input",
         csv.to_str().unwrap(),
         "--output",
         out_path.to_str().unwrap(),
     ]);
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown format `endnote`"));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown format `citavi`"));
 }
 
 #[test]

@@ -55,8 +55,12 @@ enum Command {
     Serve(ServeArgs),
     /// Search an index from the command line.
     Search(SearchArgs),
-    /// Convert source files (CSL, arXiv CSV, PatentsView CSV, USPTO XML) into chaxin NDJSON.
+    /// Convert source files (CSL, arXiv CSV, PatentsView CSV, USPTO XML) or reference-manager
+    /// exports (RIS, EndNote, RefWorks, NoteExpress, CNKI E-Study) into chaxin NDJSON.
     Import(ImportArgs),
+    /// Write a 科技查新报告 draft: run the novelty search of a report request (JSON, as the
+    /// body of `POST /v1/reports`) and render it as JSON, Markdown, HTML or DOCX.
+    Report(ReportArgs),
     /// Evaluate ranking on test collections in BEIR layout (corpus.jsonl, queries.jsonl,
     /// qrels/test.tsv): nDCG@10, Recall@100, MAP@100, MRR@10, PRES@100.
     Eval(EvalArgs),
@@ -220,8 +224,26 @@ struct SearchArgs {
 }
 
 #[derive(Args)]
+struct ReportArgs {
+    /// The report request (JSON file; `-` reads standard input).
+    request: PathBuf,
+    #[arg(long, default_value = "data/index")]
+    index: PathBuf,
+    /// json, markdown, html or docx.
+    #[arg(long, default_value = "markdown")]
+    format: String,
+    /// station (科技查新报告) or examiner (search-report table); overrides the request's.
+    #[arg(long)]
+    style: Option<String>,
+    /// Output file (standard output when absent; required for docx).
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args)]
 struct ImportArgs {
-    /// csl, arxiv-csv, patentsview-csv or uspto-xml.
+    /// csl, arxiv-csv, patentsview-csv, uspto-xml, ris, endnote, refworks, noteexpress or
+    /// estudy.
     #[arg(long)]
     format: String,
     #[arg(long, short, required = true, num_args = 1..)]
@@ -254,6 +276,7 @@ fn main() {
         }
         Command::Search(args) => run_search(args),
         Command::Import(args) => run_import(args),
+        Command::Report(args) => run_report(args),
         Command::Eval(args) => run_eval(args),
         Command::Generate(args) => run_generate(args),
     };
@@ -563,6 +586,50 @@ fn run_import(args: ImportArgs) -> Result<()> {
     );
     for error in &summary.rejected {
         eprintln!("  rejected {error}");
+    }
+    Ok(())
+}
+
+fn run_report(args: ReportArgs) -> Result<()> {
+    use chaxin_report::draft::{ReportRequest, ReportStyle};
+    use chaxin_report::render;
+    let text = if args.request.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin())?
+    } else {
+        std::fs::read_to_string(&args.request)
+            .with_context(|| format!("reading {}", args.request.display()))?
+    };
+    let mut request: ReportRequest = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a report request", args.request.display()))?;
+    if let Some(style) = &args.style {
+        request.style = ReportStyle::parse(style)
+            .with_context(|| format!("unknown style `{style}`: station or examiner"))?;
+    }
+    let engine = SearchEngine::new(ChaxinIndex::open(&args.index)?, SearchConfig::default())?;
+    let report = chaxin_api::build_report(&engine, &request).map_err(|e| match &e.field {
+        Some(field) => anyhow::anyhow!("{field}: {}", e.message),
+        None => anyhow::anyhow!("{}", e.message),
+    })?;
+    let bytes = match args.format.as_str() {
+        "json" => serde_json::to_vec_pretty(&report)?,
+        "markdown" | "md" => render::markdown(&report).into_bytes(),
+        "html" => render::html(&report).into_bytes(),
+        "docx" if args.output.is_none() => bail!("--format docx needs --output FILE.docx"),
+        "docx" => render::docx(&report)?,
+        other => bail!("unknown format `{other}`: json, markdown, html or docx"),
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+            eprintln!(
+                "wrote the {} draft of `{}` ({} documents cited) to {}",
+                args.format,
+                report.project.name,
+                report.domestic.len() + report.foreign.len(),
+                path.display()
+            );
+        }
+        None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
     }
     Ok(())
 }

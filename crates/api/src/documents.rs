@@ -13,6 +13,7 @@ use std::sync::{Arc, PoisonError};
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chaxin_index::Record;
+use chaxin_ingest::import::{import_text, Format};
 use chaxin_ingest::{IngestError, IngestOptions, IngestSummary, LineError, WriteSession};
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -105,6 +106,46 @@ struct UploadParams {
     /// Commit the valid lines even when some are invalid (default: all or nothing).
     #[serde(default)]
     skip_invalid: bool,
+    /// `ndjson` (default), or an importer's format (`ris`, `endnote`, `refworks`,
+    /// `noteexpress`, `estudy`, `csl`, …): the body is read whole, then imported.
+    #[serde(default)]
+    format: Option<String>,
+}
+
+/// The importer of `?format=` (`None` for NDJSON).
+fn import_format(name: Option<&str>) -> Result<Option<Format>, ApiError> {
+    match name {
+        None | Some("ndjson") => Ok(None),
+        Some(name) => Format::parse(name).map(Some).ok_or_else(|| {
+            let names: Vec<&str> = Format::ALL.iter().map(|(n, _)| *n).collect();
+            ApiError::invalid_field(
+                "format",
+                format!("`{name}` is not ndjson or one of {}", names.join(", ")),
+            )
+        }),
+    }
+}
+
+/// Reads an import body whole (within the upload limit) as UTF-8 text.
+fn read_text(reader: &mut dyn BufRead, limit: u64) -> Result<String, ApiError> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(|error| {
+        write_error(
+            IngestError::Read {
+                source_name: "body".into(),
+                error,
+            },
+            limit,
+        )
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        ApiError::new(
+            ErrorCode::BadRequest,
+            format!("the body is not UTF-8 (line {line}, byte {at}); export as UTF-8 and retry"),
+        )
+    })
 }
 
 fn ingest_options(settings: &WriteSettings) -> IngestOptions {
@@ -169,7 +210,7 @@ fn commit(state: &AppState, session: WriteSession<'_>) -> Result<IngestSummary, 
 }
 
 /// `POST /v1/documents`: NDJSON records into the served index.
-#[utoipa::path(post, path = "/v1/documents", tag = "documents", params(("skip_invalid" = Option<bool>, Query, description = "commit the valid lines when some are invalid")), request_body(content = String, content_type = "application/x-ndjson", description = "one JSON record per line; `Content-Encoding: zstd` accepted"), responses((status = 200, body = UploadReport), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/v1/documents", tag = "documents", params(("skip_invalid" = Option<bool>, Query, description = "commit the valid lines when some are invalid"), ("format" = Option<String>, Query, description = "ndjson (default), or an export to import: ris, endnote, refworks, noteexpress, estudy (CNKI E-Study), csl, arxiv-csv, patentsview-csv, uspto-xml")), request_body(content = String, content_type = "application/x-ndjson", description = "one JSON record per line, or an export in `format`; `Content-Encoding: zstd` accepted"), responses((status = 200, body = UploadReport), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn upload(
     req: HttpRequest,
     payload: web::Payload,
@@ -179,7 +220,7 @@ pub(crate) async fn upload(
 }
 
 /// `POST /v1/indexes/{name}/documents`: NDJSON records into index `name`.
-#[utoipa::path(post, path = "/v1/indexes/{name}/documents", tag = "indexes", params(("name" = String, Path), ("skip_invalid" = Option<bool>, Query)), request_body(content = String, content_type = "application/x-ndjson"), responses((status = 200, body = UploadReport), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/v1/indexes/{name}/documents", tag = "indexes", params(("name" = String, Path), ("skip_invalid" = Option<bool>, Query), ("format" = Option<String>, Query, description = "as for POST /v1/documents")), request_body(content = String, content_type = "application/x-ndjson"), responses((status = 200, body = UploadReport), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)), security(("bearer" = [])))]
 pub(crate) async fn upload_to(
     req: HttpRequest,
     path: web::Path<String>,
@@ -200,7 +241,10 @@ async fn upload_into(
 ) -> Result<HttpResponse, ApiError> {
     let params: UploadParams = serde_urlencoded::from_str(req.query_string())
         .map_err(|e| ApiError::new(ErrorCode::BadRequest, format!("query string: {e}")))?;
-    require_ndjson(&req)?;
+    let import = import_format(params.format.as_deref())?;
+    if import.is_none() {
+        require_ndjson(&req)?;
+    }
     let zstd = zstd_encoded(&req)?;
     let limit = state.writes.max_upload_bytes;
     let started = std::time::Instant::now();
@@ -230,14 +274,22 @@ async fn upload_into(
         };
         let mut session = WriteSession::open(&index, &ingest_options(&state.writes))
             .map_err(|e| write_error(e, limit))?;
-        session
-            .add_ndjson("body", &mut reader, &mut |_| {})
-            .map_err(|e| write_error(e, limit))?;
+        match import {
+            None => session.add_ndjson("body", &mut reader, &mut |_| {}),
+            Some(format) => {
+                let text = read_text(&mut reader, limit)?;
+                session.add_imported(import_text(format, &text, "body"))
+            }
+        }
+        .map_err(|e| write_error(e, limit))?;
         let summary = session.summary();
         if summary.lines == 0 {
             return Err(ApiError::new(
                 ErrorCode::BadRequest,
-                "empty upload: send one JSON record per line",
+                match import {
+                    None => "empty upload: send one JSON record per line",
+                    Some(_) => "empty upload: the body holds no record",
+                },
             ));
         }
         if summary.rejected > 0 && !params.skip_invalid {
@@ -247,8 +299,8 @@ async fn upload_into(
                 ..ApiError::new(
                     ErrorCode::InvalidDocuments,
                     format!(
-                        "{} of {} lines are invalid; nothing was committed (fix them, or send \
-                         ?skip_invalid=true to commit the valid ones)",
+                        "{} of {} lines (records) are invalid; nothing was committed (fix them, \
+                         or send ?skip_invalid=true to commit the valid ones)",
                         summary.rejected, summary.lines
                     ),
                 )

@@ -1,7 +1,8 @@
 //! HTTP API for chaxin (actix-web). The HTTP layer only translates: requests into engine
 //! calls, engine results and errors into JSON with stable error codes.
 //!
-//! Routes: `GET /healthz`, `GET|POST /v1/search`, `POST /v1/novelty`, `GET /v1/parse`,
+//! Routes: `GET /healthz`, `GET|POST /v1/search`, `POST /v1/novelty`, `POST /v1/reports`,
+//! `GET /v1/parse`,
 //! `POST /v1/documents` (NDJSON upload), `GET|PUT|DELETE /v1/documents/{id}`, `GET /v1/stats`;
 //! admin: `GET|POST /v1/indexes`, `DELETE /v1/indexes/{name}`, `POST
 //! /v1/indexes/{name}/documents`, `GET|POST /v1/aliases`.
@@ -13,6 +14,7 @@ mod indexes;
 mod metrics;
 mod openapi;
 mod params;
+mod reports;
 mod routes;
 mod server;
 
@@ -22,4 +24,5 @@ pub use error::{ApiError, ErrorCode};
 pub use indexes::{Catalog, IndexInfo, MAIN_ALIAS};
 pub use metrics::Metrics;
 pub use openapi::ApiDoc;
+pub use reports::{build_report, MAX_EXPORT_RECORDS};
 pub use server::{configure, serve, ApiLimits, AppState};

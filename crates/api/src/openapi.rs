@@ -13,7 +13,7 @@ use crate::{documents, indexes, metrics, routes};
 #[openapi(
     info(
         title = "chaxin",
-        description = "Novelty-search (查新) engine: search in an expert query language, novelty requests with per-point evidence, writes, named indexes. Errors are `{\"error\": {\"code\", \"message\", …}}`; the codes are listed under the `ErrorCode` schema."
+        description = "Novelty-search (查新) engine: search in an expert query language, novelty requests with per-point evidence, 查新报告 drafts (JSON, Markdown, HTML, DOCX), exports (`?format=gbt7714|ris|bibtex|csv`), writes, named indexes. Errors are `{\"error\": {\"code\", \"message\", …}}`; the codes are listed under the `ErrorCode` schema."
     ),
     paths(
         routes::healthz,
@@ -24,6 +24,7 @@ use crate::{documents, indexes, metrics, routes};
         routes::search_post,
         routes::parse_query,
         routes::novelty,
+        crate::reports::report,
         routes::document,
         routes::stats,
         documents::upload,

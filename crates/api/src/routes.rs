@@ -20,7 +20,7 @@ use crate::server::AppState;
 /// cores at once only time-slices them: every search then takes several times longer, and
 /// the slowest ones set the tail latency. A timed-out call is answered at once; its work
 /// finishes in the background (a blocking thread cannot be interrupted) without its slot.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&SearchEngine) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -58,8 +58,12 @@ pub(crate) async fn search_get(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let request = params::search_request(req.query_string())?;
-    run_search(state, request).await
+    let (export, rest) = crate::reports::export_params(req.query_string())?;
+    let request = params::search_request(&rest)?;
+    match export.format {
+        Some(format) => crate::reports::export_search(state, request, export, format).await,
+        None => run_search(state, request).await,
+    }
 }
 
 #[utoipa::path(post, path = "/v1/search", tag = "search", request_body = SearchRequest, responses((status = 200, body = SearchResponse), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]
@@ -68,9 +72,13 @@ pub(crate) async fn search_post(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let export = crate::reports::only_export_params(req.query_string())?;
     let limit = state.limits.max_body_bytes;
     let request: SearchRequest = json_body(&req, payload, "{\"q\": \"…\"}", limit).await?;
-    run_search(state, request).await
+    match export.format {
+        Some(format) => crate::reports::export_search(state, request, export, format).await,
+        None => run_search(state, request).await,
+    }
 }
 
 /// Reads a JSON object body of type `T` of at most `limit` bytes (`example` shows the
@@ -98,6 +106,7 @@ pub(crate) async fn novelty(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
+    let export = crate::reports::only_export_params(req.query_string())?;
     let request: NoveltyRequest = json_body(
         &req,
         payload,
@@ -111,7 +120,10 @@ pub(crate) async fn novelty(
             .map_err(|e| ApiError::from_search(e, ""))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(response))
+    match export.format {
+        Some(format) => crate::reports::export_novelty(state, response, format).await,
+        None => Ok(HttpResponse::Ok().json(response)),
+    }
 }
 
 /// `GET /v1/parse?q=…`: the query as understood, as a normalised expression (for reports).

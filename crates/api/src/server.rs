@@ -122,6 +122,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .default_service(web::to(routes::method_not_allowed)),
         )
         .service(
+            web::resource("/v1/reports")
+                .route(web::post().to(crate::reports::report))
+                .default_service(web::to(routes::method_not_allowed)),
+        )
+        .service(
             web::resource("/v1/parse")
                 .route(web::get().to(routes::parse_query))
                 .default_service(web::to(routes::method_not_allowed)),

@@ -162,7 +162,7 @@ impl<'de> Deserialize<'de> for Localized {
 
 /// One bibliographic record. Unknown top-level fields are rejected; anything else a source
 /// wants to keep goes under `extra`, which is stored as is.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
     /// Unique id; re-ingesting an id replaces the record.
@@ -200,6 +200,29 @@ pub struct Record {
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discipline: Option<String>,
+    // Bibliographic details (citations and exports; stored, not searched).
+    /// Volume (`55`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<String>,
+    /// Issue (`34`; importers drop leading zeros: `05` → `5`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+    /// Pages or page range (`3219`, `61-66`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub isbn: Option<String>,
+    /// China serial number of a journal (国内统一刊号, `11-1784/N`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cn: Option<String>,
+    /// Publisher (for theses: the degree-granting institution; for reports: the issuer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Place of publication (出版地).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     // Patent fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pub_number: Option<String>,

@@ -264,21 +264,41 @@ impl<'a> WriteSession<'a> {
                             field: err.field,
                             reason: err.reason,
                         };
-                        if self.options.strict {
-                            return Err(IngestError::Strict(error));
-                        }
-                        tracing::debug!("rejected {error}");
-                        self.rejects
-                            .write(&error, line.text.as_deref().unwrap_or(""))?;
-                        self.summary.rejected += 1;
-                        if self.summary.first_errors.len() < self.options.max_reported_errors {
-                            self.summary.first_errors.push(error);
-                        }
+                        self.reject(error, line.text.as_deref().unwrap_or(""))?;
                     }
                 }
             }
             on_batch(&self.summary);
         }
+    }
+
+    /// Counts a rejected input (and writes it to the rejects file); an error when strict.
+    fn reject(&mut self, error: LineError, text: &str) -> Result<(), IngestError> {
+        if self.options.strict {
+            return Err(IngestError::Strict(error));
+        }
+        tracing::debug!("rejected {error}");
+        self.rejects.write(&error, text)?;
+        self.summary.rejected += 1;
+        if self.summary.first_errors.len() < self.options.max_reported_errors {
+            self.summary.first_errors.push(error);
+        }
+        Ok(())
+    }
+
+    /// Adds what an importer read (one "line" per record): records are indexed, rejections
+    /// counted as rejected lines.
+    pub fn add_imported(&mut self, items: crate::import::Imported) -> Result<(), IngestError> {
+        for item in items {
+            self.summary.lines += 1;
+            match item {
+                Ok(record) => {
+                    self.add_record(record)?;
+                }
+                Err(error) => self.reject(error, "")?,
+            }
+        }
+        Ok(())
     }
 
     /// Adds one validated record; returns whether it replaced one with the same id.

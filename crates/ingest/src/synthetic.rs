@@ -264,22 +264,16 @@ impl Recombiner {
             },
             venue: b.venue.clone(),
             pub_date,
-            doi: None,
-            url: None,
             source: Some("synthetic".into()),
             discipline: b.discipline.clone(),
             pub_number: patent.then(|| format!("SY{n:09}")),
-            application_number: None,
             applicants: if patent { organisations } else { Vec::new() },
             inventors: if patent { people } else { Vec::new() },
             ipc: b.ipc.clone(),
             cpc: b.cpc.clone(),
-            priority_date: None,
-            filing_date: None,
             claims: b.claims.clone(),
             description: b.description.clone(),
-            family_id: None,
-            extra: None,
+            ..Record::default()
         }
     }
 }

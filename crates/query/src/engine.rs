@@ -518,6 +518,11 @@ impl SearchEngine {
         }
     }
 
+    /// The collections (sources) of the index with their year spans, by name.
+    pub fn collections(&self) -> Result<Vec<crate::collections::Collection>, SearchError> {
+        crate::collections::collections(&self.reader.searcher())
+    }
+
     /// Counts by kind and language, index size and analyzer settings.
     pub fn stats(&self) -> Result<Stats, SearchError> {
         let searcher = self.reader.searcher();

@@ -6,6 +6,7 @@
 //!   pagination, deterministic order by score then id, `<em>` highlights).
 
 mod ast;
+mod collections;
 mod collector;
 mod compile;
 mod engine;
@@ -18,6 +19,7 @@ mod parser;
 mod proximity;
 
 pub use ast::{Ast, Occur, Proximity};
+pub use collections::Collection;
 pub use collector::SortOrder;
 pub use engine::{
     Hit, SearchConfig, SearchEngine, SearchRequest, SearchResponse, Snippets, Stats, MAX_LIMIT,

@@ -55,34 +55,7 @@ pub(crate) fn import(text: &str, file: &str) -> Imported {
 
 /// A record with every optional field empty (importers fill in what they have).
 pub(crate) fn empty_record() -> Record {
-    Record {
-        id: String::new(),
-        kind: Kind::Paper,
-        lang: None,
-        title: None,
-        abstract_text: None,
-        keywords: vec![],
-        authors: vec![],
-        affiliations: vec![],
-        venue: None,
-        pub_date: None,
-        doi: None,
-        url: None,
-        source: None,
-        discipline: None,
-        pub_number: None,
-        application_number: None,
-        applicants: vec![],
-        inventors: vec![],
-        ipc: vec![],
-        cpc: vec![],
-        priority_date: None,
-        filing_date: None,
-        claims: None,
-        description: None,
-        family_id: None,
-        extra: None,
-    }
+    Record::default()
 }
 
 #[cfg(test)]

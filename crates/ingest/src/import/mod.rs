@@ -7,12 +7,14 @@
 mod arxiv;
 mod csl;
 mod patentsview;
+mod refs;
 mod uspto;
 mod util;
 
 use std::path::{Path, PathBuf};
 
 use chaxin_index::Record;
+pub use refs::{normalise_issue, RefFormat};
 
 use crate::error::{IngestError, LineError};
 use crate::input::write_output;
@@ -29,16 +31,31 @@ pub enum Format {
     /// USPTO full-text XML: grants and applications (v4.x, 2005–), and 2001–2004
     /// `patent-application-publication` documents; bulk files with many documents too.
     UsptoXml,
+    /// A reference-manager export (RIS, EndNote, RefWorks, NoteExpress, CNKI E-Study).
+    Refs(RefFormat),
 }
 
 impl Format {
     /// All formats with their command-line names.
-    pub const ALL: [(&'static str, Format); 4] = [
+    pub const ALL: [(&'static str, Format); 9] = [
         ("csl", Format::Csl),
         ("arxiv-csv", Format::Arxiv),
         ("patentsview-csv", Format::Patentsview),
         ("uspto-xml", Format::UsptoXml),
+        ("ris", Format::Refs(RefFormat::Ris)),
+        ("endnote", Format::Refs(RefFormat::EndNote)),
+        ("refworks", Format::Refs(RefFormat::RefWorks)),
+        ("noteexpress", Format::Refs(RefFormat::NoteExpress)),
+        ("estudy", Format::Refs(RefFormat::EStudy)),
     ];
+
+    /// The command-line name.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("", |&(n, _)| n)
+    }
 
     /// Parses a command-line name.
     pub fn parse(name: &str) -> Option<Format> {
@@ -54,6 +71,11 @@ impl Format {
             Format::Csl => matches!(ext, "jsonl" | "json" | "ndjson"),
             Format::Arxiv | Format::Patentsview => ext == "csv",
             Format::UsptoXml => ext.eq_ignore_ascii_case("xml"),
+            Format::Refs(RefFormat::Ris) => matches!(ext, "ris" | "txt"),
+            Format::Refs(RefFormat::EndNote) => matches!(ext, "enw" | "txt"),
+            Format::Refs(RefFormat::RefWorks) => ext == "txt",
+            Format::Refs(RefFormat::NoteExpress) => matches!(ext, "net" | "txt"),
+            Format::Refs(RefFormat::EStudy) => matches!(ext, "eln" | "txt"),
         }
     }
 }
@@ -67,12 +89,18 @@ pub fn import_file(format: Format, path: &Path) -> Result<Imported, IngestError>
         path: path.to_path_buf(),
         source,
     })?;
-    let file = path.display().to_string();
+    Ok(import_text(format, &text, &path.display().to_string()))
+}
+
+/// Reads the text of one input named `file` (in errors) in `format`.
+pub fn import_text(format: Format, text: &str, file: &str) -> Imported {
+    let file = file.to_string();
     let mut out = match format {
-        Format::Csl => csl::import(&text, &file),
-        Format::Arxiv => arxiv::import(&text, &file),
-        Format::Patentsview => patentsview::import(&text, &file),
-        Format::UsptoXml => uspto::import(&text, &file),
+        Format::Csl => csl::import(text, &file),
+        Format::Arxiv => arxiv::import(text, &file),
+        Format::Patentsview => patentsview::import(text, &file),
+        Format::UsptoXml => uspto::import(text, &file),
+        Format::Refs(refs) => refs::import(refs, text, &file),
     };
     // Every record goes through the same validation as an NDJSON line.
     for item in &mut out {
@@ -88,7 +116,7 @@ pub fn import_file(format: Format, path: &Path) -> Result<Imported, IngestError>
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// Expands inputs (files, or directories searched recursively for files of the format).

@@ -1,0 +1,291 @@
+//! `POST /v1/reports` (查新报告 drafts) and exports of result lists
+//! (`?format=gbt7714|ris|bibtex|csv` on search and novelty).
+
+use std::collections::HashMap;
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chaxin_index::Record;
+use chaxin_query::{NoveltyResponse, SearchEngine, SearchRequest};
+use chaxin_report::draft::{self, Report, ReportRequest, ReportStyle};
+use chaxin_report::export::{export, ExportFormat, ExportItem};
+use chaxin_report::render;
+
+use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::routes::{blocking, json_body};
+use crate::server::AppState;
+
+/// Most records one export walks through (`all=true`).
+pub const MAX_EXPORT_RECORDS: usize = 10_000;
+
+/// How a search or novelty answer is returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct ExportParams {
+    /// `None`: the JSON answer.
+    pub format: Option<ExportFormat>,
+    /// Every page (through the cursor), not just the requested one.
+    pub all: bool,
+}
+
+/// Takes `format` and `all` out of a query string; returns them and the other pairs.
+pub(crate) fn export_params(query_string: &str) -> Result<(ExportParams, String), ApiError> {
+    let mut params = ExportParams::default();
+    let mut rest = url::form_urlencoded::Serializer::new(String::new());
+    for (key, value) in url::form_urlencoded::parse(query_string.as_bytes()) {
+        match key.as_ref() {
+            "format" if value == "json" => params.format = None,
+            "format" => {
+                params.format = Some(ExportFormat::parse(&value).ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "format",
+                        format!("`{value}` is not json, gbt7714, ris, bibtex or csv"),
+                    )
+                })?)
+            }
+            "all" => {
+                params.all = match value.as_ref() {
+                    "true" | "1" => true,
+                    "false" | "0" => false,
+                    _ => {
+                        return Err(ApiError::invalid_field(
+                            "all",
+                            format!("`{value}` is not a boolean"),
+                        ))
+                    }
+                }
+            }
+            _ => {
+                rest.append_pair(&key, &value);
+            }
+        }
+    }
+    if params.all && params.format.is_none() {
+        return Err(ApiError::invalid_field(
+            "all",
+            "all=true exports every page: give a format (gbt7714, ris, bibtex or csv)",
+        ));
+    }
+    Ok((params, rest.finish()))
+}
+
+/// Refuses any query parameter besides the export ones (POST bodies carry the request).
+pub(crate) fn only_export_params(query_string: &str) -> Result<ExportParams, ApiError> {
+    let (params, rest) = export_params(query_string)?;
+    if let Some((key, _)) = url::form_urlencoded::parse(rest.as_bytes()).next() {
+        return Err(ApiError {
+            field: Some(key.to_string()),
+            ..ApiError::new(
+                ErrorCode::BadRequest,
+                format!("unknown parameter `{key}`; parameters: format, all (the request goes in the body)"),
+            )
+        });
+    }
+    Ok(params)
+}
+
+fn load(engine: &SearchEngine, id: &str) -> Result<Option<Record>, ApiError> {
+    engine
+        .get(id)
+        .map_err(|e| ApiError::internal("record lookup", e))
+}
+
+/// A download answer: the body in `format`, named `name.ext`.
+fn download(format: ExportFormat, name: &str, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, format.content_type()))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}.{}\"", format.extension()),
+        ))
+        .body(body)
+}
+
+/// Runs `request` (every page with `all`) and exports the hits in `format`.
+pub(crate) async fn export_search(
+    state: web::Data<AppState>,
+    mut request: SearchRequest,
+    params: ExportParams,
+    format: ExportFormat,
+) -> Result<HttpResponse, ApiError> {
+    let (items, next) = blocking(&state, move |engine| {
+        request.highlight = false;
+        let mut items = Vec::new();
+        loop {
+            let page = engine
+                .search(&request)
+                .map_err(|e| ApiError::from_search(e, &request.q))?;
+            if params.all && page.total as usize > MAX_EXPORT_RECORDS {
+                return Err(ApiError::invalid_field(
+                    "all",
+                    format!(
+                        "{} records match; an export takes at most {MAX_EXPORT_RECORDS}: narrow the \
+                         query, or export page by page (the X-Next-Cursor header is the next page's \
+                         search_after)",
+                        page.total
+                    ),
+                ));
+            }
+            for hit in &page.hits {
+                if let Some(record) = load(engine, &hit.id)? {
+                    items.push(ExportItem {
+                        record,
+                        score: Some(hit.score),
+                        category: None,
+                    });
+                }
+            }
+            match page.next {
+                Some(next) if params.all => {
+                    request.search_after = Some(next);
+                    request.offset = 0;
+                }
+                next => return Ok((items, next)),
+            }
+        }
+    })
+    .await?;
+    let mut response = download(format, "chaxin-search", export(format, &items));
+    if let Some(next) = next {
+        if let Ok(value) = header::HeaderValue::from_str(&next) {
+            response
+                .headers_mut()
+                .insert(header::HeaderName::from_static("x-next-cursor"), value);
+        }
+    }
+    Ok(response)
+}
+
+/// Exports novelty candidates in `format` (they are one list: `all` changes nothing).
+pub(crate) async fn export_novelty(
+    state: web::Data<AppState>,
+    response: NoveltyResponse,
+    format: ExportFormat,
+) -> Result<HttpResponse, ApiError> {
+    let items = blocking(&state, move |engine| {
+        let mut items = Vec::new();
+        for candidate in &response.candidates {
+            if let Some(record) = load(engine, &candidate.id)? {
+                items.push(ExportItem {
+                    record,
+                    score: Some(candidate.score),
+                    category: Some(format!("{:?}", candidate.category)),
+                });
+            }
+        }
+        Ok(items)
+    })
+    .await?;
+    Ok(download(format, "chaxin-novelty", export(format, &items)))
+}
+
+/// A report rendering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReportFormat {
+    Json,
+    Markdown,
+    Html,
+    Docx,
+}
+
+fn report_params(query_string: &str) -> Result<(ReportFormat, Option<ReportStyle>), ApiError> {
+    let mut format = ReportFormat::Json;
+    let mut style = None;
+    for (key, value) in url::form_urlencoded::parse(query_string.as_bytes()) {
+        match key.as_ref() {
+            "format" => {
+                format = match value.as_ref() {
+                    "json" => ReportFormat::Json,
+                    "markdown" | "md" => ReportFormat::Markdown,
+                    "html" => ReportFormat::Html,
+                    "docx" => ReportFormat::Docx,
+                    _ => {
+                        return Err(ApiError::invalid_field(
+                            "format",
+                            format!("`{value}` is not json, markdown, html or docx"),
+                        ))
+                    }
+                }
+            }
+            "style" => {
+                style = Some(ReportStyle::parse(&value).ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "style",
+                        format!("`{value}` is not station or examiner"),
+                    )
+                })?)
+            }
+            other => {
+                return Err(ApiError {
+                    field: Some(other.to_string()),
+                    ..ApiError::new(
+                        ErrorCode::BadRequest,
+                        format!("unknown parameter `{other}`; parameters: format, style"),
+                    )
+                })
+            }
+        }
+    }
+    Ok((format, style))
+}
+
+/// Runs the novelty search of `request` and builds its draft.
+pub fn build_report(engine: &SearchEngine, request: &ReportRequest) -> Result<Report, ApiError> {
+    request
+        .validate()
+        .map_err(|e| ApiError::invalid_field(e.field, e.message))?;
+    let novelty_request = request.novelty_request();
+    let novelty = engine
+        .novelty(&novelty_request)
+        .map_err(|e| ApiError::from_search(e, ""))?;
+    let mut records = HashMap::new();
+    for candidate in &novelty.candidates {
+        if let Some(record) = load(engine, &candidate.id)? {
+            records.insert(candidate.id.clone(), record);
+        }
+    }
+    let collections = engine
+        .collections()
+        .map_err(|e| ApiError::internal("collections", e))?;
+    Ok(draft::build(request, &novelty, &records, &collections))
+}
+
+#[utoipa::path(post, path = "/v1/reports", tag = "novelty", params(("format" = Option<String>, Query, description = "json (default), markdown, html or docx"), ("style" = Option<ReportStyle>, Query, description = "station (科技查新报告, default) or examiner (search-report table); overrides the body's `style`")), request_body = ReportRequest, responses((status = 200, body = Report, description = "the draft (JSON), or its Markdown, HTML or DOCX rendering"), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]
+pub(crate) async fn report(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let (format, style) = report_params(req.query_string())?;
+    let mut request: ReportRequest = json_body(
+        &req,
+        payload,
+        "{\"project\": {\"name\": \"…\"}, \"points\": [\"…\"], \"cutoff\": \"2024-03-01\"}",
+        state.limits.max_body_bytes,
+    )
+    .await?;
+    if let Some(style) = style {
+        request.style = style;
+    }
+    let report = blocking(&state, move |engine| build_report(engine, &request)).await?;
+    Ok(match format {
+        ReportFormat::Json => HttpResponse::Ok().json(report),
+        ReportFormat::Markdown => HttpResponse::Ok()
+            .content_type("text/markdown; charset=utf-8")
+            .body(render::markdown(&report)),
+        ReportFormat::Html => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(render::html(&report)),
+        ReportFormat::Docx => {
+            let bytes = render::docx(&report).map_err(|e| ApiError::internal("docx", e))?;
+            HttpResponse::Ok()
+                .content_type(
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                )
+                .insert_header((
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"chaxin-report.docx\"",
+                ))
+                .body(bytes)
+        }
+    })
+}

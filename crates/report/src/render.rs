@@ -1,0 +1,707 @@
+//! Renderings of a report draft. The draft is first laid out as [`Block`]s (headings,
+//! paragraphs, lists, tables) in the order of its style; Markdown, HTML and DOCX each write
+//! the same blocks, so the three never disagree on content or order.
+
+use std::fmt::Write as _;
+
+use docx_rs::{
+    AlignmentType, Docx, Paragraph, Run, RunFonts, Style, StyleType, Table, TableCell, TableRow,
+};
+
+use crate::draft::{CitedDocument, Report, ReportLang, ReportStyle};
+
+/// A run of text; `strong` marks a feature found in a passage (`<em>` in the draft).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inline {
+    pub text: String,
+    pub strong: bool,
+}
+
+/// Paragraphs of a table cell or list item.
+pub type Rich = Vec<Inline>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Title(String),
+    Heading(String),
+    Subheading(String),
+    Paragraph(Rich),
+    /// A numbered list.
+    List(Vec<Rich>),
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<Vec<Rich>>>,
+    },
+}
+
+fn plain(text: impl Into<String>) -> Rich {
+    vec![Inline {
+        text: text.into(),
+        strong: false,
+    }]
+}
+
+/// An HTML-escaped passage with `<em>` marks → runs.
+pub fn passage(html: &str) -> Rich {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<em>") {
+        let (before, after) = rest.split_at(start);
+        let after = &after[4..];
+        let end = after.find("</em>").unwrap_or(after.len());
+        if !before.is_empty() {
+            out.push(Inline {
+                text: unescape(before),
+                strong: false,
+            });
+        }
+        out.push(Inline {
+            text: unescape(&after[..end]),
+            strong: true,
+        });
+        rest = after.get(end + 5..).unwrap_or("");
+    }
+    if !rest.is_empty() {
+        out.push(Inline {
+            text: unescape(rest),
+            strong: false,
+        });
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+fn field_label(field: &str) -> &str {
+    match field {
+        "title" => "题名",
+        "abstract" => "摘要",
+        "claims" => "权利要求",
+        "description" => "说明书",
+        "keywords" => "关键词",
+        _ => field,
+    }
+}
+
+fn cited_list(docs: &[CitedDocument], out: &mut Vec<Block>) {
+    if docs.is_empty() {
+        out.push(Block::Paragraph(plain("（无）")));
+    }
+    out.extend(docs.iter().map(|d| {
+        let mut text = format!(
+            "[{}] {}\n{}（{}，相关查新点：{}{}）",
+            d.number,
+            d.citation,
+            d.description,
+            d.tier.label(),
+            d.points
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("、"),
+            if d.date_known {
+                ""
+            } else {
+                "；无公开日期，须核实"
+            }
+        );
+        if d.points.is_empty() {
+            text = text.replace("相关查新点：）", "）");
+        }
+        Block::Paragraph(plain(text))
+    }));
+}
+
+fn header_lines(report: &Report, zh: bool) -> Vec<Block> {
+    let p = &report.project;
+    let mut lines: Vec<(String, String)> = Vec::new();
+    let label = |zh_label: &str, en_label: &str| if zh { zh_label } else { en_label }.to_string();
+    lines.push((label("查新项目名称", "Project"), p.name.clone()));
+    if let Some(en) = &p.name_en {
+        lines.push((label("英文名称", "Project (English)"), en.clone()));
+    }
+    if let Some(client) = &p.client {
+        lines.push((label("委托人", "Client"), client.clone()));
+    }
+    if let Some(cutoff) = report.cutoff {
+        lines.push((label("检索截止日期", "Cut-off date"), cutoff.to_string()));
+    }
+    if let Some(date) = report.date {
+        lines.push((label("报告日期", "Date"), date.to_string()));
+    }
+    let mut blocks = vec![Block::Paragraph(vec![Inline {
+        text: report.notice.clone(),
+        strong: true,
+    }])];
+    blocks.extend(
+        lines
+            .into_iter()
+            .map(|(k, v)| Block::Paragraph(plain(format!("{k}：{v}")))),
+    );
+    blocks
+}
+
+fn strategy_blocks(report: &Report, zh: bool, out: &mut Vec<Block>) {
+    let s = &report.strategy;
+    let collections: Vec<Rich> = s
+        .collections
+        .iter()
+        .map(|c| {
+            let years = match (c.first_year, c.last_year) {
+                (Some(a), Some(b)) => format!("{a}—{b}"),
+                _ => "-".into(),
+            };
+            let kinds = c.kinds.iter().cloned().collect::<Vec<_>>().join(", ");
+            let langs = c.langs.iter().cloned().collect::<Vec<_>>().join(", ");
+            plain(if zh {
+                format!(
+                    "{}：{} 条（{}；{}；{}）",
+                    c.name, c.documents, years, kinds, langs
+                )
+            } else {
+                format!(
+                    "{}: {} records ({}; {}; {})",
+                    c.name, c.documents, years, kinds, langs
+                )
+            })
+        })
+        .collect();
+    out.push(Block::Subheading(
+        if zh {
+            "检索的数据库及年限"
+        } else {
+            "Collections searched"
+        }
+        .into(),
+    ));
+    out.push(Block::List(collections));
+    out.push(Block::Subheading(
+        if zh { "检索词" } else { "Search terms" }.into(),
+    ));
+    out.push(Block::Paragraph(plain(format!(
+        "{}{}",
+        if zh {
+            "中文检索词："
+        } else {
+            "Chinese: "
+        },
+        s.terms_zh.join("；")
+    ))));
+    out.push(Block::Paragraph(plain(format!(
+        "{}{}",
+        if zh {
+            "英文检索词："
+        } else {
+            "English: "
+        },
+        s.terms_en.join("; ")
+    ))));
+    out.push(Block::Subheading(
+        if zh {
+            "检索式及命中数"
+        } else {
+            "Search expressions and hits"
+        }
+        .into(),
+    ));
+    let rows = s
+        .points
+        .iter()
+        .flat_map(|p| {
+            p.expressions.iter().map(move |e| {
+                vec![
+                    vec![plain(p.point.to_string())],
+                    vec![plain(e.expression.clone())],
+                    vec![plain(e.hits.to_string())],
+                ]
+            })
+        })
+        .collect();
+    out.push(Block::Table {
+        header: if zh {
+            vec!["查新点".into(), "检索式".into(), "命中数".into()]
+        } else {
+            vec!["Point".into(), "Expression".into(), "Hits".into()]
+        },
+        rows,
+    });
+}
+
+fn station(report: &Report) -> Vec<Block> {
+    let mut out = vec![Block::Title("科技查新报告（草稿）".into())];
+    out.extend(header_lines(report, true));
+    let p = &report.project;
+    out.push(Block::Heading("一、查新目的".into()));
+    out.push(Block::Paragraph(plain(
+        p.purpose.clone().unwrap_or_else(|| "（待填写）".into()),
+    )));
+    out.push(Block::Heading("二、查新项目的科学技术要点".into()));
+    out.push(Block::Paragraph(plain(
+        p.summary.clone().unwrap_or_else(|| "（待填写）".into()),
+    )));
+    out.push(Block::Heading("三、查新点与查新要求".into()));
+    out.push(Block::List(report.points.iter().map(plain).collect()));
+    out.push(Block::Paragraph(plain(format!(
+        "查新要求：{}",
+        report.requirement
+    ))));
+    out.push(Block::Heading("四、文献检索范围及检索策略".into()));
+    strategy_blocks(report, true, &mut out);
+    out.push(Block::Heading("五、检索结果".into()));
+    out.push(Block::Subheading(format!(
+        "国内文献（{} 篇）",
+        report.domestic.len()
+    )));
+    cited_list(&report.domestic, &mut out);
+    out.push(Block::Subheading(format!(
+        "国外文献（{} 篇）",
+        report.foreign.len()
+    )));
+    cited_list(&report.foreign, &mut out);
+    out.push(Block::Heading("六、对比分析".into()));
+    for cmp in &report.comparison {
+        out.push(Block::Subheading(format!(
+            "查新点{}：{}",
+            cmp.point, cmp.text
+        )));
+        if let Some(closest) = cmp.closest {
+            out.push(Block::Paragraph(plain(format!(
+                "与本查新点最接近的文献：[{closest}]。"
+            ))));
+        }
+        for d in &cmp.disclosed {
+            out.push(Block::Paragraph(vec![
+                Inline {
+                    text: format!("“{}”", d.feature),
+                    strong: true,
+                },
+                Inline {
+                    text: " 见于：".into(),
+                    strong: false,
+                },
+            ]));
+            out.push(Block::List(
+                d.passages
+                    .iter()
+                    .map(|p| {
+                        let mut rich =
+                            plain(format!("[{}]（{}）", p.number, field_label(&p.field)));
+                        rich.extend(passage(&p.text));
+                        rich
+                    })
+                    .collect(),
+            ));
+        }
+        out.push(Block::Paragraph(plain(if cmp.undisclosed.is_empty() {
+            "所检文献公开了本查新点的全部关键技术特征。".to_string()
+        } else {
+            format!(
+                "所检文献均未公开的技术特征：{}。",
+                cmp.undisclosed
+                    .iter()
+                    .map(|f| format!("“{f}”"))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )
+        })));
+    }
+    out.push(Block::Heading("七、查新结论".into()));
+    out.push(Block::List(
+        report
+            .conclusions
+            .iter()
+            .map(|c| plain(format!("查新点{}：{}", c.point, c.text)))
+            .collect(),
+    ));
+    out.push(Block::Paragraph(plain(
+        "以上结论仅依据上列数据库及其收录年限内的检索结果，须经查新员审核。",
+    )));
+    out
+}
+
+fn examiner(report: &Report) -> Vec<Block> {
+    let zh = report.lang == ReportLang::Zh;
+    let mut out = vec![Block::Title(
+        if zh {
+            "检索报告（草稿）"
+        } else {
+            "Search report (draft)"
+        }
+        .into(),
+    )];
+    out.extend(header_lines(report, zh));
+    out.push(Block::Heading(if zh { "查新点" } else { "Points" }.into()));
+    out.push(Block::List(report.points.iter().map(plain).collect()));
+    out.push(Block::Heading(
+        if zh {
+            "检索范围"
+        } else {
+            "Fields searched"
+        }
+        .into(),
+    ));
+    strategy_blocks(report, zh, &mut out);
+    out.push(Block::Heading(
+        if zh {
+            "相关文件"
+        } else {
+            "Documents considered to be relevant"
+        }
+        .into(),
+    ));
+    let rows = report
+        .search_report
+        .iter()
+        .map(|row| {
+            let mut cell = vec![plain(format!("[{}] {}", row.number, row.citation))];
+            cell.extend(row.passages.iter().map(|p| passage(p)));
+            vec![
+                vec![plain(format!("{:?}", row.category))],
+                cell,
+                vec![plain(
+                    row.points
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )],
+            ]
+        })
+        .collect();
+    out.push(Block::Table {
+        header: if zh {
+            vec!["类型".into(), "引用文件及相关段落".into(), "相关的查新点".into()]
+        } else {
+            vec![
+                "Category".into(),
+                "Citation of document, with indication, where appropriate, of the relevant passages".into(),
+                "Relevant to point No.".into(),
+            ]
+        },
+        rows,
+    });
+    out.push(Block::Paragraph(plain(if zh {
+        "X：单独一篇文献即公开查新点的全部关键技术特征；Y：与另一篇文献结合公开查新点的关键技术特征；A：背景技术文献。"
+    } else {
+        "X: particularly relevant if taken alone; Y: particularly relevant if combined with another document of the same category; A: document defining the general state of the art."
+    })));
+    out
+}
+
+/// Lays out the draft in its style.
+pub fn layout(report: &Report) -> Vec<Block> {
+    match report.style {
+        ReportStyle::Station => station(report),
+        ReportStyle::Examiner => examiner(report),
+    }
+}
+
+/// Escapes what Markdown would read as markup: emphasis, code, HTML, table cells, and a
+/// heading or quote mark at the start of a line. (`[1]` stays as written: without a link
+/// target it is text.)
+fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut line_start = true;
+    for c in text.chars() {
+        if matches!(c, '\\' | '*' | '_' | '`' | '<' | '|') || (line_start && matches!(c, '#' | '>'))
+        {
+            out.push('\\');
+        }
+        out.push(c);
+        line_start = c == '\n';
+    }
+    out
+}
+
+fn md_rich(rich: &Rich) -> String {
+    rich.iter()
+        .map(|i| {
+            let text = md_escape(&i.text);
+            if i.strong && !text.trim().is_empty() {
+                format!("**{text}**")
+            } else {
+                text
+            }
+        })
+        .collect()
+}
+
+/// Markdown (CommonMark with pipe tables).
+pub fn markdown(report: &Report) -> String {
+    let mut out = String::new();
+    for block in layout(report) {
+        match block {
+            Block::Title(t) => {
+                let _ = writeln!(out, "# {}\n", md_escape(&t));
+            }
+            Block::Heading(t) => {
+                let _ = writeln!(out, "## {}\n", md_escape(&t));
+            }
+            Block::Subheading(t) => {
+                let _ = writeln!(out, "### {}\n", md_escape(&t));
+            }
+            Block::Paragraph(r) => {
+                let _ = writeln!(out, "{}\n", md_rich(&r));
+            }
+            Block::List(items) => {
+                if items.is_empty() {
+                    out.push_str("（无）\n\n");
+                    continue;
+                }
+                for (i, item) in items.iter().enumerate() {
+                    let text = md_rich(item).replace('\n', "  \n   ");
+                    let _ = writeln!(out, "{}. {text}", i + 1);
+                }
+                out.push('\n');
+            }
+            Block::Table { header, rows } => {
+                let _ = writeln!(
+                    out,
+                    "| {} |",
+                    header
+                        .iter()
+                        .map(|h| md_escape(h))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                );
+                let _ = writeln!(out, "|{}", "---|".repeat(header.len()));
+                for row in rows {
+                    let cells: Vec<String> = row
+                        .iter()
+                        .map(|cell| {
+                            cell.iter()
+                                .map(|p| md_rich(p).replace('\n', "<br>"))
+                                .collect::<Vec<_>>()
+                                .join("<br>")
+                        })
+                        .collect();
+                    let _ = writeln!(out, "| {} |", cells.join(" | "));
+                }
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("<br>"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn html_rich(rich: &Rich) -> String {
+    rich.iter()
+        .map(|i| {
+            if i.strong {
+                format!("<strong>{}</strong>", html_escape(&i.text))
+            } else {
+                html_escape(&i.text)
+            }
+        })
+        .collect()
+}
+
+const PRINT_CSS: &str = "body{font-family:\"Songti SC\",SimSun,\"Noto Serif CJK SC\",serif;max-width:52em;margin:2em auto;line-height:1.6;color:#000}\
+h1{text-align:center;font-size:1.6em}h2{font-size:1.25em;border-bottom:1px solid #000;margin-top:1.6em}h3{font-size:1.05em}\
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #000;padding:.3em .5em;vertical-align:top;text-align:left}\
+.notice{border:1px solid #000;padding:.5em}@page{size:A4;margin:2.5cm 2cm}@media print{body{margin:0;max-width:none}h2{page-break-after:avoid}tr{page-break-inside:avoid}}";
+
+/// A printable, self-contained HTML page (no external assets).
+pub fn html(report: &Report) -> String {
+    let mut out =
+        String::from("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = writeln!(
+        out,
+        "<title>{}</title>\n<style>{PRINT_CSS}</style>\n</head>\n<body>",
+        html_escape(&report.project.name)
+    );
+    let mut first_paragraph = true;
+    for block in layout(report) {
+        match block {
+            Block::Title(t) => {
+                let _ = writeln!(out, "<h1>{}</h1>", html_escape(&t));
+            }
+            Block::Heading(t) => {
+                let _ = writeln!(out, "<h2>{}</h2>", html_escape(&t));
+            }
+            Block::Subheading(t) => {
+                let _ = writeln!(out, "<h3>{}</h3>", html_escape(&t));
+            }
+            Block::Paragraph(r) => {
+                let class = if first_paragraph {
+                    " class=\"notice\""
+                } else {
+                    ""
+                };
+                first_paragraph = false;
+                let _ = writeln!(out, "<p{class}>{}</p>", html_rich(&r));
+            }
+            Block::List(items) => {
+                if items.is_empty() {
+                    out.push_str("<p>（无）</p>\n");
+                    continue;
+                }
+                out.push_str("<ol>\n");
+                for item in items {
+                    let _ = writeln!(out, "<li>{}</li>", html_rich(&item));
+                }
+                out.push_str("</ol>\n");
+            }
+            Block::Table { header, rows } => {
+                out.push_str("<table>\n<thead><tr>");
+                for h in header {
+                    let _ = write!(out, "<th>{}</th>", html_escape(&h));
+                }
+                out.push_str("</tr></thead>\n<tbody>\n");
+                for row in rows {
+                    out.push_str("<tr>");
+                    for cell in row {
+                        let paragraphs: Vec<String> = cell.iter().map(html_rich).collect();
+                        let _ = write!(out, "<td>{}</td>", paragraphs.join("<br>"));
+                    }
+                    out.push_str("</tr>\n");
+                }
+                out.push_str("</tbody>\n</table>\n");
+            }
+        }
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// Errors writing a DOCX package.
+#[derive(Debug, thiserror::Error)]
+#[error("writing the DOCX package: {0}")]
+pub struct DocxError(String);
+
+fn docx_runs(mut paragraph: Paragraph, rich: &Rich, size: Option<usize>) -> Paragraph {
+    for inline in rich {
+        for (i, line) in inline.text.split('\n').enumerate() {
+            let mut run = Run::new()
+                .fonts(RunFonts::new().east_asia("SimSun").ascii("Times New Roman"))
+                .add_text(line);
+            if i > 0 {
+                run = Run::new()
+                    .add_break(docx_rs::BreakType::TextWrapping)
+                    .add_text(line);
+            }
+            if inline.strong {
+                run = run.bold();
+            }
+            if let Some(size) = size {
+                run = run.size(size);
+            }
+            paragraph = paragraph.add_run(run);
+        }
+    }
+    paragraph
+}
+
+/// A Word document (Office Open XML), via docx-rs.
+pub fn docx(report: &Report) -> Result<Vec<u8>, DocxError> {
+    let mut doc = Docx::new()
+        .add_style(
+            Style::new("Title", StyleType::Paragraph)
+                .name("Title")
+                .size(36)
+                .bold()
+                .align(AlignmentType::Center),
+        )
+        .add_style(
+            Style::new("Heading1", StyleType::Paragraph)
+                .name("Heading 1")
+                .size(30)
+                .bold(),
+        )
+        .add_style(
+            Style::new("Heading2", StyleType::Paragraph)
+                .name("Heading 2")
+                .size(24)
+                .bold(),
+        );
+    for block in layout(report) {
+        match block {
+            Block::Title(t) => {
+                doc =
+                    doc.add_paragraph(docx_runs(Paragraph::new().style("Title"), &plain(t), None));
+            }
+            Block::Heading(t) => {
+                doc = doc.add_paragraph(docx_runs(
+                    Paragraph::new().style("Heading1"),
+                    &plain(t),
+                    None,
+                ));
+            }
+            Block::Subheading(t) => {
+                doc = doc.add_paragraph(docx_runs(
+                    Paragraph::new().style("Heading2"),
+                    &plain(t),
+                    None,
+                ));
+            }
+            Block::Paragraph(r) => {
+                doc = doc.add_paragraph(docx_runs(Paragraph::new(), &r, None));
+            }
+            Block::List(items) => {
+                if items.is_empty() {
+                    doc = doc.add_paragraph(docx_runs(Paragraph::new(), &plain("（无）"), None));
+                }
+                for (i, item) in items.iter().enumerate() {
+                    let mut rich = plain(format!("{}. ", i + 1));
+                    rich.extend(item.iter().cloned());
+                    doc = doc.add_paragraph(docx_runs(Paragraph::new(), &rich, None));
+                }
+            }
+            Block::Table { header, rows } => {
+                let mut table_rows = vec![TableRow::new(
+                    header
+                        .iter()
+                        .map(|h| {
+                            TableCell::new().add_paragraph(docx_runs(
+                                Paragraph::new(),
+                                &vec![Inline {
+                                    text: h.clone(),
+                                    strong: true,
+                                }],
+                                None,
+                            ))
+                        })
+                        .collect(),
+                )];
+                for row in rows {
+                    table_rows.push(TableRow::new(
+                        row.iter()
+                            .map(|cell| {
+                                cell.iter().fold(TableCell::new(), |c, p| {
+                                    c.add_paragraph(docx_runs(Paragraph::new(), p, Some(20)))
+                                })
+                            })
+                            .collect(),
+                    ));
+                }
+                doc = doc.add_table(Table::new(table_rows));
+            }
+        }
+    }
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    doc.build()
+        .pack(&mut buffer)
+        .map_err(|e| DocxError(e.to_string()))?;
+    Ok(buffer.into_inner())
+}

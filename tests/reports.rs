@@ -1,0 +1,326 @@
+//! End-to-end tests of report drafts (`POST /v1/reports`), exports (`?format=` on search and
+//! novelty) and imports of reference-manager exports (`POST /v1/documents?format=`), over
+//! real records (tests/fixtures/corpus.ndjson).
+
+mod common;
+
+use common::{enc, fixtures, Server};
+use serde_json::{json, Value};
+
+fn start() -> (tempfile::TempDir, Server) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let index = dir.path().join("index");
+    let server = Server::start_with(&index, &fixtures(), &["--open"], &[]);
+    (dir, server)
+}
+
+fn report_body() -> Value {
+    json!({
+        "project": {
+            "name": "兆瓦级永磁同步风力发电机无速度传感器控制系统",
+            "client": "某风电装备公司",
+            "purpose": "成果鉴定",
+            "summary": "采用无速度传感器矢量控制的兆瓦级永磁同步风力发电机控制系统，并以神经网络训练方法识别运行状态。",
+            "scope": "国内外"
+        },
+        "points": [
+            "永磁同步风力发电机无速度传感器矢量控制方法",
+            "neural network training method for object detection"
+        ],
+        "cutoff": "2021-01-01",
+        "limit": 10
+    })
+}
+
+fn header<'a>(r: &'a common::Response, name: &str) -> Option<&'a str> {
+    r.headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn station_report_has_the_sections_in_order_and_is_deterministic() {
+    let (_dir, server) = start();
+    let body = report_body().to_string();
+    let r = server.post_json("/v1/reports", &body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let report = r.json();
+    assert_eq!(report["status"], "draft");
+    assert_eq!(report["points"].as_array().unwrap().len(), 2);
+    let domestic = report["domestic"].as_array().unwrap();
+    let foreign = report["foreign"].as_array().unwrap();
+    assert!(!domestic.is_empty() && !foreign.is_empty(), "{report}");
+    // Domestic documents are numbered first, each list by relevance.
+    let numbers: Vec<u64> = domestic
+        .iter()
+        .chain(foreign)
+        .map(|d| d["number"].as_u64().unwrap())
+        .collect();
+    assert_eq!(numbers, (1..=numbers.len() as u64).collect::<Vec<_>>());
+    assert!(domestic
+        .iter()
+        .all(|d| d["citation"].as_str().unwrap().contains("[J]")
+            || d["citation"].as_str().unwrap().contains("[P]")));
+    assert!(foreign
+        .iter()
+        .all(|d| d["tier"] == "密切相关" || d["tier"] == "一般相关"));
+    let closest = domestic[0]["citation"].as_str().unwrap();
+    assert!(closest.contains("兆瓦级永磁同步风力发电机"), "{closest}");
+    // Each point's expressions and hit counts are reported, and the hit count is the real one.
+    for point in report["strategy"]["points"].as_array().unwrap() {
+        let expression = &point["expressions"][0];
+        let hits = expression["hits"].as_u64().unwrap();
+        let q = expression["expression"].as_str().unwrap();
+        let search = server
+            .get(&format!("/v1/search?q={}&limit=1", enc(q)))
+            .json();
+        assert_eq!(search["total"].as_u64().unwrap(), hits, "{q}");
+    }
+    // Comparison: every disclosed feature is quoted from a cited document, marked.
+    let comparison = report["comparison"].as_array().unwrap();
+    assert_eq!(comparison.len(), 2);
+    let disclosed = comparison[0]["disclosed"].as_array().unwrap();
+    assert!(!disclosed.is_empty());
+    for d in disclosed {
+        for p in d["passages"].as_array().unwrap() {
+            assert!(p["text"].as_str().unwrap().contains("<em>"), "{p}");
+        }
+    }
+
+    let markdown = server.post_json("/v1/reports?format=markdown", &body);
+    assert_eq!(markdown.status, 200);
+    assert!(header(&markdown, "content-type")
+        .unwrap()
+        .starts_with("text/markdown"));
+    let text = &markdown.body;
+    let headings = [
+        "草稿",
+        "## 一、查新目的",
+        "## 二、查新项目的科学技术要点",
+        "## 三、查新点与查新要求",
+        "## 四、文献检索范围及检索策略",
+        "检索式及命中数",
+        "## 五、检索结果",
+        "### 国内文献",
+        "### 国外文献",
+        "## 六、对比分析",
+        "## 七、查新结论",
+    ];
+    let positions: Vec<usize> = headings
+        .iter()
+        .map(|h| {
+            text.find(h)
+                .unwrap_or_else(|| panic!("no `{h}` in\n{text}"))
+        })
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    assert!(text.contains("查新点1：") && text.contains("查新点2："));
+
+    // Never an evaluative phrase, in any rendering.
+    let html = server.post_json("/v1/reports?format=html", &body);
+    assert!(
+        html.body.starts_with("<!DOCTYPE html>") && html.body.contains("<h2>七、查新结论</h2>")
+    );
+    for rendering in [&r.body, text, &html.body] {
+        for phrase in chaxin_report::draft::EVALUATIVE_PHRASES {
+            assert!(!rendering.contains(phrase), "`{phrase}` in a draft");
+        }
+    }
+
+    // Byte-identical on repetition.
+    assert_eq!(
+        server.post_json("/v1/reports?format=markdown", &body).body,
+        *text
+    );
+    assert_eq!(server.post_json("/v1/reports", &body).body, r.body);
+}
+
+#[test]
+fn examiner_style_docx_and_bad_requests() {
+    let (_dir, server) = start();
+    let body = report_body().to_string();
+    let zh = server.post_json("/v1/reports?format=markdown&style=examiner", &body);
+    assert_eq!(zh.status, 200, "{}", zh.body);
+    assert!(
+        zh.body
+            .contains("| 类型 | 引用文件及相关段落 | 相关的查新点 |"),
+        "{}",
+        zh.body
+    );
+    let row = zh
+        .body
+        .lines()
+        .find(|l| l.starts_with("| X |") || l.starts_with("| Y |") || l.starts_with("| A |"));
+    assert!(row.is_some(), "{}", zh.body);
+    let mut en = report_body();
+    en["lang"] = json!("en");
+    en["style"] = json!("examiner");
+    let en = server.post_json("/v1/reports?format=markdown", &en.to_string());
+    assert!(
+        en.body.contains("| Category | Citation of document"),
+        "{}",
+        en.body
+    );
+    assert!(en.body.contains("Relevant to point No."));
+
+    let docx = server.post_json("/v1/reports?format=docx", &body);
+    assert_eq!(docx.status, 200);
+    assert_eq!(
+        header(&docx, "content-type"),
+        Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    );
+    assert!(docx.body.starts_with("PK"), "not a zip package");
+
+    let mut nameless = report_body();
+    nameless["project"]["name"] = json!(" ");
+    let r = server.post_json("/v1/reports", &nameless.to_string());
+    assert_eq!(r.status, 422);
+    assert_eq!(r.json()["error"]["field"], "project.name");
+    let r = server.post_json("/v1/reports?format=pdf", &body);
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].clone()),
+        (422, json!("format"))
+    );
+    let r = server.post_json("/v1/reports?style=official", &body);
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].clone()),
+        (422, json!("style"))
+    );
+    let mut bad = report_body();
+    bad["project"]["scope"] = json!("全球");
+    let r = server.post_json("/v1/reports", &bad.to_string());
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["error"]["field"], "project.scope");
+}
+
+#[test]
+fn search_and_novelty_results_export_in_every_format() {
+    let (_dir, server) = start();
+    let q = enc("neural OR network OR 控制");
+    let json = server.get(&format!("/v1/search?q={q}&limit=3")).json();
+    let total = json["total"].as_u64().unwrap() as usize;
+    assert!(total > 3, "{json}");
+
+    let ris = server.get(&format!("/v1/search?q={q}&limit=3&format=ris"));
+    assert_eq!(ris.status, 200, "{}", ris.body);
+    assert!(header(&ris, "content-type")
+        .unwrap()
+        .starts_with("application/x-research-info-systems"));
+    assert_eq!(ris.body.matches("TY  - ").count(), 3);
+    assert!(header(&ris, "x-next-cursor").is_some());
+    assert!(header(&ris, "content-disposition")
+        .unwrap()
+        .contains("chaxin-search.ris"));
+
+    // Every page through the cursor: each matching record once.
+    let all = server.get(&format!("/v1/search?q={q}&limit=2&format=ris&all=true"));
+    assert_eq!(all.status, 200);
+    assert_eq!(all.body.matches("ER  - ").count(), total);
+    let mut ids: Vec<&str> = all
+        .body
+        .lines()
+        .filter_map(|l| l.strip_prefix("ID  - "))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), total);
+
+    let gbt = server.get(&format!("/v1/search?q={q}&limit=3&format=gbt7714"));
+    let lines: Vec<&str> = gbt.body.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].starts_with("[1] ") && lines[2].starts_with("[3] "));
+    assert!(lines.iter().all(|l| l.ends_with('.')));
+
+    let csv = server.get(&format!("/v1/search?q={q}&limit=3&format=csv"));
+    assert!(csv.body.starts_with('\u{feff}'));
+    assert_eq!(csv.body.lines().count(), 4);
+
+    let bib = server.post_json(
+        "/v1/novelty?format=bibtex",
+        &json!({"points": ["永磁同步风力发电机无速度传感器矢量控制"], "limit": 5}).to_string(),
+    );
+    assert_eq!(bib.status, 200, "{}", bib.body);
+    assert!(bib.body.starts_with('@'), "{}", bib.body);
+    assert!(bib.body.contains("title = {"));
+
+    let r = server.get(&format!("/v1/search?q={q}&format=docx"));
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].clone()),
+        (422, json!("format"))
+    );
+    let r = server.get(&format!("/v1/search?q={q}&all=true"));
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].clone()),
+        (422, json!("all"))
+    );
+    let r = server.post_json("/v1/search?q=x", &json!({"q": "x"}).to_string());
+    assert_eq!(r.status, 400);
+}
+
+const RIS_UPLOAD: &str = "TY  - JOUR\r\nTI  - 风力发电机组变桨距控制系统研究\r\nAU  - 张三\r\nAU  - 李四\r\nT2  - 电力系统自动化\r\nPY  - 2015\r\nVL  - 39\r\nIS  - 07\r\nSP  - 12\r\nEP  - 18\r\nSN  - 1000-1026\r\nC1  - 32-1180/TP\r\nKW  - 变桨距;风力发电\r\nAB  - 针对兆瓦级风力发电机组，设计了变桨距控制系统。\r\nER  - \r\n\r\nTY  - JOUR\r\nAU  - Nobody, N.\r\nER  - \r\n\r\nTY  - JOUR\r\nID  - ris-2\r\nTI  - Pitch control of megawatt wind turbines\r\nAU  - Smith, John\r\nPY  - 2016/05/03\r\nER  - \r\n";
+
+#[test]
+fn reference_exports_are_imported_over_http() {
+    let (_dir, server) = start();
+    let before = server.get("/healthz").json()["documents"].as_u64().unwrap();
+    let upload = |query: &str, body: &str| {
+        server.request(
+            "POST",
+            &format!("/v1/documents?{query}"),
+            &[("Content-Type", "application/x-research-info-systems")],
+            body.as_bytes(),
+        )
+    };
+    // All or nothing: the record without a title is named by its line.
+    let r = upload("format=ris", RIS_UPLOAD);
+    assert_eq!(r.status, 422, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["error"]["committed"], false, "{v}");
+    let errors = v["error"]["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(
+        (errors[0]["line"].as_u64(), errors[0]["field"].as_str()),
+        (Some(17), Some("title"))
+    );
+    assert_eq!(
+        server.get("/healthz").json()["documents"].as_u64().unwrap(),
+        before
+    );
+
+    let r = upload("format=ris&skip_invalid=true", RIS_UPLOAD);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["indexed"], 2);
+    let record = server.get("/v1/documents/ris-2").json();
+    assert_eq!(record["pub_date"], "2016-05-03");
+    let hit = server
+        .get(&format!("/v1/search?q={}", enc("变桨距")))
+        .json();
+    let id = hit["hits"][0]["id"].as_str().unwrap().to_string();
+    let record = server.get(&format!("/v1/documents/{}", enc(&id))).json();
+    assert_eq!(record["issue"], "7");
+    assert_eq!(record["cn"], "32-1180/TP");
+    assert_eq!(record["issn"], "1000-1026");
+    assert_eq!(record["keywords"], json!(["变桨距", "风力发电"]));
+
+    // A NoteExpress export from CNKI; the same upload twice replaces, never duplicates.
+    let note = "{Reference Type}: Journal Article\n{Title}: 兆瓦级风电机组载荷计算\n{Author}: 王五;赵六;\n{Journal}: 太阳能学报\n{Year}: 2018\n{Issue}: 03\n{Keywords}: 风电机组;;载荷\n{Database Provider}: CNKI\n";
+    let first = upload("format=noteexpress", note);
+    assert_eq!(first.json()["indexed"], 1, "{}", first.body);
+    let second = upload("format=noteexpress", note);
+    assert_eq!(second.json()["replaced"], 1, "{}", second.body);
+
+    let r = upload("format=docx", note);
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].clone()),
+        (422, json!("format"))
+    );
+    let r = server.request(
+        "POST",
+        "/v1/documents?format=ris",
+        &[("Content-Type", "text/plain")],
+        b"TY  - JOUR\nTI  - \xff\xfe\nER  - \n",
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("line 2"), "{}", r.body);
+}
