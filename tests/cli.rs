@@ -221,3 +221,65 @@ fn generate_is_deterministic_and_its_records_index() {
     let response: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
     assert!(response["total"].as_u64().unwrap() > 0, "{response}");
 }
+
+#[test]
+fn import_a_cnki_export_index_it_and_export_it_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("cnki.txt");
+    std::fs::write(
+        &export,
+        "{Reference Type}: Journal Article\n{Title}: 兆瓦级风电机组载荷计算\n{Author}: 王五;赵六;\n{Journal}: 太阳能学报\n{Year}: 2018\n{Volume}: 39\n{Issue}: 03\n{Pages}: 641-648\n{Keywords}: 风电机组;;载荷\n{ISBN/ISSN}: 0254-0096\n{Notes}: 11-2082/TK\n\n{Reference Type}: Journal Article\n{Author}: 无题;\n",
+    )
+    .unwrap();
+    let ndjson = dir.path().join("cnki.ndjson");
+    let out = chaxin(&[
+        "import",
+        "--format",
+        "noteexpress",
+        "--input",
+        export.to_str().unwrap(),
+        "--output",
+        ndjson.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("wrote 1 records"), "{stderr}");
+    assert!(stderr.contains("cnki.txt:13: field `title`"), "{stderr}");
+    let index = dir.path().join("idx");
+    let out = chaxin(&[
+        "index",
+        "--input",
+        ndjson.to_str().unwrap(),
+        "--index",
+        index.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = chaxin(&[
+        "search",
+        "--index",
+        index.to_str().unwrap(),
+        "--format",
+        "gbt7714",
+        "风电机组",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "[1] 王五, 赵六. 兆瓦级风电机组载荷计算[J]. 太阳能学报, 2018, 39(3): 641-648.\n"
+    );
+    let out = chaxin(&[
+        "search",
+        "--index",
+        index.to_str().unwrap(),
+        "--format",
+        "ris",
+        "风电机组",
+    ]);
+    let ris = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        ris.contains("C1  - 11-2082/TK\r\n") && ris.contains("SN  - 0254-0096\r\n"),
+        "{ris}"
+    );
+}

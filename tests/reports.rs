@@ -324,3 +324,26 @@ fn reference_exports_are_imported_over_http() {
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body.contains("line 2"), "{}", r.body);
 }
+
+#[test]
+fn a_reviewed_novelty_result_gives_the_same_report() {
+    let (_dir, server) = start();
+    let body = report_body();
+    let novelty = server.post_json(
+        "/v1/novelty",
+        &json!({"points": body["points"], "cutoff": body["cutoff"], "limit": 10}).to_string(),
+    );
+    assert_eq!(novelty.status, 200, "{}", novelty.body);
+    let searched = server.post_json("/v1/reports?format=markdown", &body.to_string());
+    let mut from_result = json!({"project": body["project"], "novelty": novelty.json()});
+    let given = server.post_json("/v1/reports?format=markdown", &from_result.to_string());
+    assert_eq!(given.status, 200, "{}", given.body);
+    assert_eq!(given.body, searched.body);
+    // Points that are not the result's are refused.
+    from_result["points"] = json!(["另一个查新点"]);
+    let r = server.post_json("/v1/reports", &from_result.to_string());
+    assert_eq!(
+        (r.status, r.json()["error"]["field"].clone()),
+        (422, json!("points"))
+    );
+}

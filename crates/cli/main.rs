@@ -221,6 +221,9 @@ struct SearchArgs {
     /// Print the JSON response.
     #[arg(long)]
     json: bool,
+    /// Print the page as gbt7714, ris, bibtex or csv instead.
+    #[arg(long, conflicts_with = "json")]
+    format: Option<String>,
 }
 
 #[derive(Args)]
@@ -542,6 +545,23 @@ fn run_search(args: SearchArgs) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&response)?);
+        return Ok(());
+    }
+    if let Some(name) = &args.format {
+        use chaxin_report::export::{export, ExportFormat, ExportItem};
+        let format = ExportFormat::parse(name)
+            .with_context(|| format!("unknown format `{name}`: gbt7714, ris, bibtex or csv"))?;
+        let mut items = Vec::new();
+        for hit in &response.hits {
+            if let Some(record) = engine.get(&hit.id)? {
+                items.push(ExportItem {
+                    record,
+                    score: Some(hit.score),
+                    category: None,
+                });
+            }
+        }
+        std::io::Write::write_all(&mut std::io::stdout(), &export(format, &items))?;
         return Ok(());
     }
     println!(

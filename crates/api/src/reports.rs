@@ -233,10 +233,16 @@ pub fn build_report(engine: &SearchEngine, request: &ReportRequest) -> Result<Re
     request
         .validate()
         .map_err(|e| ApiError::invalid_field(e.field, e.message))?;
-    let novelty_request = request.novelty_request();
-    let novelty = engine
-        .novelty(&novelty_request)
-        .map_err(|e| ApiError::from_search(e, ""))?;
+    let searched;
+    let novelty = match &request.novelty {
+        Some(given) => given,
+        None => {
+            searched = engine
+                .novelty(&request.novelty_request())
+                .map_err(|e| ApiError::from_search(e, ""))?;
+            &searched
+        }
+    };
     let mut records = HashMap::new();
     for candidate in &novelty.candidates {
         if let Some(record) = load(engine, &candidate.id)? {
@@ -246,7 +252,7 @@ pub fn build_report(engine: &SearchEngine, request: &ReportRequest) -> Result<Re
     let collections = engine
         .collections()
         .map_err(|e| ApiError::internal("collections", e))?;
-    Ok(draft::build(request, &novelty, &records, &collections))
+    Ok(draft::build(request, novelty, &records, &collections))
 }
 
 #[utoipa::path(post, path = "/v1/reports", tag = "novelty", params(("format" = Option<String>, Query, description = "json (default), markdown, html or docx"), ("style" = Option<ReportStyle>, Query, description = "station (科技查新报告, default) or examiner (search-report table); overrides the body's `style`")), request_body = ReportRequest, responses((status = 200, body = Report, description = "the draft (JSON), or its Markdown, HTML or DOCX rendering"), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]

@@ -110,7 +110,8 @@ fn default_report_limit() -> usize {
 #[serde(deny_unknown_fields)]
 pub struct ReportRequest {
     pub project: Project,
-    /// 查新点: the innovation points.
+    /// 查新点: the innovation points (may be left out when `novelty` is given).
+    #[serde(default)]
     pub points: Vec<String>,
     /// Only prior art before this date.
     #[serde(default)]
@@ -133,6 +134,10 @@ pub struct ReportRequest {
     /// Report date, printed when given (the draft never reads the clock).
     #[serde(default)]
     pub date: Option<PartialDate>,
+    /// A `POST /v1/novelty` answer to report on instead of searching again (say, after the
+    /// 查新员 has reviewed it); its points and cut-off are the report's.
+    #[serde(default)]
+    pub novelty: Option<NoveltyResponse>,
 }
 
 /// Why a report request is refused: the field and the reason.
@@ -144,8 +149,32 @@ pub struct ReportError {
 }
 
 impl ReportRequest {
-    /// Checks what the novelty request does not: the project and the limit.
+    /// Checks what the novelty request does not: the project, the limit, and that a given
+    /// novelty result is for the request's points.
     pub fn validate(&self) -> Result<(), ReportError> {
+        if let Some(novelty) = &self.novelty {
+            let points: Vec<&str> = novelty.points.iter().map(|p| p.text.as_str()).collect();
+            if !self.points.is_empty() && self.points != points {
+                return Err(ReportError {
+                    field: "points",
+                    message: "differ from the points of the given novelty result: leave them \
+                              out, or run the search again"
+                        .into(),
+                });
+            }
+            if self.cutoff.is_some() && self.cutoff != novelty.cutoff {
+                return Err(ReportError {
+                    field: "cutoff",
+                    message: "differs from the cut-off of the given novelty result".into(),
+                });
+            }
+            if novelty.points.is_empty() {
+                return Err(ReportError {
+                    field: "novelty.points",
+                    message: "the novelty result has no points".into(),
+                });
+            }
+        }
         if self.project.name.trim().is_empty() {
             return Err(ReportError {
                 field: "project.name",
@@ -282,8 +311,8 @@ pub struct SearchReportRow {
     pub category: Category,
     pub number: usize,
     pub citation: String,
-    /// Relevant passages: `field: sentence` (HTML-escaped, features in `<em>`).
-    pub passages: Vec<String>,
+    /// Relevant passages (at most three).
+    pub passages: Vec<Passage>,
     pub points: Vec<usize>,
 }
 
@@ -410,8 +439,12 @@ pub fn build(
         .cloned()
         .collect();
     // Reference numbers: domestic first, each by relevance.
-    let (domestic, foreign): (Vec<&Candidate>, Vec<&Candidate>) =
-        novelty.candidates.iter().partition(|c| is_domestic(c));
+    // A given novelty result may hold more candidates than the report cites.
+    let (domestic, foreign): (Vec<&Candidate>, Vec<&Candidate>) = novelty
+        .candidates
+        .iter()
+        .take(request.limit)
+        .partition(|c| is_domestic(c));
     let ordered: Vec<&Candidate> = domestic.iter().chain(&foreign).copied().collect();
     let number_of: HashMap<&str, usize> = ordered
         .iter()
@@ -518,7 +551,7 @@ pub fn build(
         .collect();
 
     let where_searched = collections_phrase(&collections);
-    let cutoff = request
+    let cutoff = novelty
         .cutoff
         .map(|d| format!("（{d}之前公开）"))
         .unwrap_or_default();
@@ -542,9 +575,16 @@ pub fn build(
                     .points
                     .iter()
                     .flat_map(|m| &m.found)
-                    .map(|f| format!("{}: {}", f.field, f.passage))
-                    .fold(Vec::<String>::new(), |mut acc, p| {
-                        if !acc.contains(&p) && acc.len() < PASSAGES_PER_FEATURE {
+                    .map(|f| Passage {
+                        number: doc.number,
+                        field: f.field.clone(),
+                        text: f.passage.clone(),
+                    })
+                    .fold(Vec::<Passage>::new(), |mut acc, p| {
+                        // One sentence once, whichever point's features it marks.
+                        let unmarked = |t: &str| t.replace("<em>", "").replace("</em>", "");
+                        let seen = acc.iter().any(|q| unmarked(&q.text) == unmarked(&p.text));
+                        if !seen && acc.len() < PASSAGES_PER_FEATURE {
                             acc.push(p);
                         }
                         acc
@@ -565,7 +605,7 @@ pub fn build(
         style: request.style,
         lang: request.lang,
         project: request.project.clone(),
-        cutoff: request.cutoff,
+        cutoff: novelty.cutoff,
         date: request.date,
         points: novelty.points.iter().map(|p| p.text.clone()).collect(),
         requirement: format!(

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use chaxin_index::{Kind, Localized, PartialDate, Record};
 use serde::{Deserialize, Serialize};
 
-use crate::citation::{gbt7714, type_code};
+use crate::citation::gbt7714;
 
 /// An export format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -398,11 +398,6 @@ fn csv(items: &[ExportItem]) -> Vec<u8> {
         let _ = writer.flush();
     }
     out
-}
-
-/// The GB/T 7714 type code, re-exported for the report tables.
-pub fn gbt7714_type(kind: Kind) -> &'static str {
-    type_code(kind)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use docx_rs::{
     AlignmentType, Docx, Paragraph, Run, RunFonts, Style, StyleType, Table, TableCell, TableRow,
+    WidthType,
 };
 
 use crate::draft::{CitedDocument, Report, ReportLang, ReportStyle};
@@ -360,7 +361,15 @@ fn examiner(report: &Report) -> Vec<Block> {
         .iter()
         .map(|row| {
             let mut cell = vec![plain(format!("[{}] {}", row.number, row.citation))];
-            cell.extend(row.passages.iter().map(|p| passage(p)));
+            cell.extend(row.passages.iter().map(|p| {
+                let mut rich = plain(if zh {
+                    format!("{}：", field_label(&p.field))
+                } else {
+                    format!("{}: ", p.field)
+                });
+                rich.extend(passage(&p.text));
+                rich
+            }));
             vec![
                 vec![plain(format!("{:?}", row.category))],
                 cell,
@@ -613,6 +622,16 @@ fn docx_runs(mut paragraph: Paragraph, rich: &Rich, size: Option<usize>) -> Para
     paragraph
 }
 
+/// Column widths in twentieths of a point over an A4 text width: a three-column table
+/// (point or category | expression or citation | hits or points) gives the middle the room.
+fn column_widths(columns: usize) -> Vec<usize> {
+    const TEXT_WIDTH: usize = 9000;
+    match columns {
+        3 => vec![1300, 6300, 1400],
+        n => vec![TEXT_WIDTH / n.max(1); n.max(1)],
+    }
+}
+
 /// A Word document (Office Open XML), via docx-rs.
 pub fn docx(report: &Report) -> Result<Vec<u8>, DocxError> {
     let mut doc = Docx::new()
@@ -669,11 +688,14 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, DocxError> {
                 }
             }
             Block::Table { header, rows } => {
+                let widths = column_widths(header.len());
+                let cell = |i: usize| TableCell::new().width(widths[i], WidthType::Dxa);
                 let mut table_rows = vec![TableRow::new(
                     header
                         .iter()
-                        .map(|h| {
-                            TableCell::new().add_paragraph(docx_runs(
+                        .enumerate()
+                        .map(|(i, h)| {
+                            cell(i).add_paragraph(docx_runs(
                                 Paragraph::new(),
                                 &vec![Inline {
                                     text: h.clone(),
@@ -687,15 +709,20 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, DocxError> {
                 for row in rows {
                     table_rows.push(TableRow::new(
                         row.iter()
-                            .map(|cell| {
-                                cell.iter().fold(TableCell::new(), |c, p| {
+                            .enumerate()
+                            .map(|(i, paragraphs)| {
+                                paragraphs.iter().fold(cell(i), |c, p| {
                                     c.add_paragraph(docx_runs(Paragraph::new(), p, Some(20)))
                                 })
                             })
                             .collect(),
                     ));
                 }
-                doc = doc.add_table(Table::new(table_rows));
+                doc = doc.add_table(
+                    Table::new(table_rows)
+                        .set_grid(widths.clone())
+                        .width(widths.iter().sum(), WidthType::Dxa),
+                );
             }
         }
     }

@@ -872,4 +872,48 @@ mod tests {
             one(RefFormat::EndNote, text).id
         );
     }
+
+    mod fuzz {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Lines that look like each format's, and anything else.
+        fn line() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("TY  - JOUR".to_string()),
+                Just("ER  - ".to_string()),
+                Just("%0 Journal Article".to_string()),
+                Just("RT Journal Article".to_string()),
+                Just("{Reference Type}: Patent".to_string()),
+                Just("DataType: 1".to_string()),
+                Just(String::new()),
+                "[A-Z][A-Z0-9]  - \\PC{0,12}",
+                "%[A-Z0-9@+] \\PC{0,12}",
+                "[A-Z][A-Z0-9] \\PC{0,12}",
+                "\\{[A-Za-z /]{1,12}\\}: \\PC{0,12}",
+                "[A-Za-z]{1,10}-[题名作者期]{1,3}[:：] ?\\PC{0,12}",
+                "\\PC{0,16}",
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+            /// No input makes a reader panic; every error points at a line of the input,
+            /// and every record it accepts is valid.
+            #[test]
+            fn readers_never_panic_and_locate_errors(lines in prop::collection::vec(line(), 0..24)) {
+                let text = lines.join("\n");
+                let count = text.lines().count() as u64;
+                for format in [RefFormat::Ris, RefFormat::EndNote, RefFormat::RefWorks, RefFormat::NoteExpress, RefFormat::EStudy] {
+                    for item in import(format, &text, "fuzz") {
+                        match item {
+                            Ok(mut record) => prop_assert!(record.validate().is_ok()),
+                            Err(e) => prop_assert!((1..=count).contains(&e.line), "{e:?} in {count} lines"),
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

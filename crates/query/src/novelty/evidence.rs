@@ -67,11 +67,11 @@ pub(crate) struct PointEvidence {
 }
 
 /// A found feature with its passage.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct FoundFeature {
     pub feature: String,
     /// Field of the passage.
-    pub field: &'static str,
+    pub field: String,
     /// The sentence that discloses it, HTML-escaped, features in `<em>`.
     pub passage: String,
 }
@@ -316,7 +316,7 @@ impl DocText {
             marks = merge(marks);
             out.push(FoundFeature {
                 feature: feature.text.clone(),
-                field: value.field.name(),
+                field: value.field.name().to_string(),
                 passage: passage(&value.text, sentence, &marks, &chosen.range),
             });
         }

@@ -85,7 +85,7 @@ const GENERIC_WORDS: &[&str] = &[
 ];
 
 /// One feature of a point.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Feature {
     /// The words as written in the point.
     pub text: String,
@@ -95,7 +95,7 @@ pub struct Feature {
     pub terms: Vec<String>,
     /// Other ways of saying it (from the request's synonyms), as main-stream terms; a
     /// multi-term alternative must occur as consecutive terms.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub synonyms: Vec<String>,
     #[serde(skip)]
     pub synonym_terms: Vec<Vec<String>>,

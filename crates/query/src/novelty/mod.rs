@@ -141,7 +141,7 @@ pub struct Expression {
 }
 
 /// What the response says about one point.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PointReport {
     /// 1-based number of the point.
     pub point: usize,
@@ -154,7 +154,7 @@ pub struct PointReport {
 }
 
 /// Score components of one point (the machine-readable explanation).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ScoreParts {
     /// BM25 of the broad expression plus that of the point's exact-stream terms at a quarter
     /// weight (0 when the point's search did not retrieve it).
@@ -170,7 +170,7 @@ pub struct ScoreParts {
 }
 
 /// How a candidate relates to one point.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PointMatch {
     pub point: usize,
     pub category: Category,
@@ -182,7 +182,7 @@ pub struct PointMatch {
 }
 
 /// A prior-art candidate.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Candidate {
     pub id: String,
     /// Best point's score plus a quarter of the others'.
@@ -192,7 +192,7 @@ pub struct Candidate {
     pub kind: Kind,
     pub lang: String,
     pub title: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub venue: Option<String>,
@@ -209,12 +209,12 @@ pub struct Candidate {
     pub pub_number: Option<String>,
     pub points: Vec<PointMatch>,
     /// Ids of near-duplicates folded into this one (same DOI, title or patent family).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub collapsed: Vec<String>,
 }
 
 /// The answer to a novelty request.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NoveltyResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cutoff: Option<PartialDate>,
