@@ -339,6 +339,12 @@ fn a_reviewed_novelty_result_gives_the_same_report() {
     let given = server.post_json("/v1/reports?format=markdown", &from_result.to_string());
     assert_eq!(given.status, 200, "{}", given.body);
     assert_eq!(given.body, searched.body);
+    // A report request may be larger than a search request (it may carry a long answer).
+    let mut large = from_result.clone();
+    large["project"]["summary"] = json!("采用无速度传感器矢量控制。".repeat(3000));
+    let body = large.to_string();
+    assert!(body.len() > 64 * 1024);
+    assert_eq!(server.post_json("/v1/reports", &body).status, 200);
     // Points that are not the result's are refused.
     from_result["points"] = json!(["另一个查新点"]);
     let r = server.post_json("/v1/reports", &from_result.to_string());

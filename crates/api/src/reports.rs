@@ -17,6 +17,9 @@ use crate::server::AppState;
 
 /// Most records one export walks through (`all=true`).
 pub const MAX_EXPORT_RECORDS: usize = 10_000;
+/// Largest report request: it may carry a whole novelty answer (200 candidates with their
+/// passages run to a few hundred KiB), so it is not held to the search body limit.
+pub const MAX_REPORT_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// How a search or novelty answer is returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -266,7 +269,7 @@ pub(crate) async fn report(
         &req,
         payload,
         "{\"project\": {\"name\": \"…\"}, \"points\": [\"…\"], \"cutoff\": \"2024-03-01\"}",
-        state.limits.max_body_bytes,
+        state.limits.max_body_bytes.max(MAX_REPORT_BODY_BYTES),
     )
     .await?;
     if let Some(style) = style {

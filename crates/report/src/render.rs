@@ -602,14 +602,12 @@ pub struct DocxError(String);
 fn docx_runs(mut paragraph: Paragraph, rich: &Rich, size: Option<usize>) -> Paragraph {
     for inline in rich {
         for (i, line) in inline.text.split('\n').enumerate() {
-            let mut run = Run::new()
-                .fonts(RunFonts::new().east_asia("SimSun").ascii("Times New Roman"))
-                .add_text(line);
+            let mut run =
+                Run::new().fonts(RunFonts::new().east_asia("SimSun").ascii("Times New Roman"));
             if i > 0 {
-                run = Run::new()
-                    .add_break(docx_rs::BreakType::TextWrapping)
-                    .add_text(line);
+                run = run.add_break(docx_rs::BreakType::TextWrapping);
             }
+            run = run.add_text(line);
             if inline.strong {
                 run = run.bold();
             }
