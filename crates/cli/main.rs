@@ -612,7 +612,7 @@ fn run_import(args: ImportArgs) -> Result<()> {
 
 fn run_report(args: ReportArgs) -> Result<()> {
     use chaxin_report::draft::{ReportRequest, ReportStyle};
-    use chaxin_report::render;
+    use chaxin_report::render::{self, ReportFormat};
     let text = if args.request.as_os_str() == "-" {
         std::io::read_to_string(std::io::stdin())?
     } else {
@@ -621,6 +621,15 @@ fn run_report(args: ReportArgs) -> Result<()> {
     };
     let mut request: ReportRequest = serde_json::from_str(&text)
         .with_context(|| format!("{}: not a report request", args.request.display()))?;
+    let format = ReportFormat::parse(&args.format).with_context(|| {
+        format!(
+            "unknown format `{}`: json, markdown, html or docx",
+            args.format
+        )
+    })?;
+    if format == ReportFormat::Docx && args.output.is_none() {
+        bail!("--format docx needs --output FILE.docx");
+    }
     if let Some(style) = &args.style {
         request.style = ReportStyle::parse(style)
             .with_context(|| format!("unknown style `{style}`: station or examiner"))?;
@@ -630,13 +639,10 @@ fn run_report(args: ReportArgs) -> Result<()> {
         Some(field) => anyhow::anyhow!("{field}: {}", e.message),
         None => anyhow::anyhow!("{}", e.message),
     })?;
-    let bytes = match args.format.as_str() {
-        "json" => serde_json::to_vec_pretty(&report)?,
-        "markdown" | "md" => render::markdown(&report).into_bytes(),
-        "html" => render::html(&report).into_bytes(),
-        "docx" if args.output.is_none() => bail!("--format docx needs --output FILE.docx"),
-        "docx" => render::docx(&report)?,
-        other => bail!("unknown format `{other}`: json, markdown, html or docx"),
+    let bytes = match format {
+        // Pretty for reading on a terminal; the API's is compact.
+        ReportFormat::Json => serde_json::to_vec_pretty(&report)?,
+        format => render::render(&report, format)?,
     };
     match &args.output {
         Some(path) => {

@@ -33,13 +33,7 @@ pub(crate) fn search_request(query_string: &str) -> Result<SearchRequest, ApiErr
                     _ => return Err(ApiError::invalid_field("operator", format!("`{value}` is neither `or` nor `and`"))),
                 }
             }
-            "highlight" => {
-                request.highlight = match value {
-                    "true" | "1" => true,
-                    "false" | "0" => false,
-                    _ => return Err(ApiError::invalid_field("highlight", format!("`{value}` is not a boolean"))),
-                }
-            }
+            "highlight" => request.highlight = boolean("highlight", value)?,
             "facets" => {
                 for name in split_list(value) {
                     let facet = Facet::parse(name).ok_or_else(|| {
@@ -83,6 +77,18 @@ fn split_list(value: &str) -> impl Iterator<Item = &str> {
 
 fn date(field: &str, value: &str) -> Result<PartialDate, ApiError> {
     PartialDate::parse(value.trim()).map_err(|reason| ApiError::invalid_field(field, reason))
+}
+
+/// `true`/`1` or `false`/`0`.
+pub(crate) fn boolean(field: &str, value: &str) -> Result<bool, ApiError> {
+    match value {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(ApiError::invalid_field(
+            field,
+            format!("`{value}` is not a boolean"),
+        )),
+    }
 }
 
 fn number(field: &str, value: &str) -> Result<usize, ApiError> {

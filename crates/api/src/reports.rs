@@ -9,7 +9,7 @@ use chaxin_index::Record;
 use chaxin_query::{NoveltyResponse, SearchEngine, SearchRequest};
 use chaxin_report::draft::{self, Report, ReportRequest, ReportStyle};
 use chaxin_report::export::{export, ExportFormat, ExportItem};
-use chaxin_report::render;
+use chaxin_report::render::{self, ReportFormat};
 
 use crate::error::{ApiError, ErrorBody, ErrorCode};
 use crate::routes::{blocking, json_body};
@@ -45,18 +45,7 @@ pub(crate) fn export_params(query_string: &str) -> Result<(ExportParams, String)
                     )
                 })?)
             }
-            "all" => {
-                params.all = match value.as_ref() {
-                    "true" | "1" => true,
-                    "false" | "0" => false,
-                    _ => {
-                        return Err(ApiError::invalid_field(
-                            "all",
-                            format!("`{value}` is not a boolean"),
-                        ))
-                    }
-                }
-            }
+            "all" => params.all = crate::params::boolean("all", &value)?,
             _ => {
                 rest.append_pair(&key, &value);
             }
@@ -181,33 +170,18 @@ pub(crate) async fn export_novelty(
     Ok(download(format, "chaxin-novelty", export(format, &items)))
 }
 
-/// A report rendering.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ReportFormat {
-    Json,
-    Markdown,
-    Html,
-    Docx,
-}
-
 fn report_params(query_string: &str) -> Result<(ReportFormat, Option<ReportStyle>), ApiError> {
     let mut format = ReportFormat::Json;
     let mut style = None;
     for (key, value) in url::form_urlencoded::parse(query_string.as_bytes()) {
         match key.as_ref() {
             "format" => {
-                format = match value.as_ref() {
-                    "json" => ReportFormat::Json,
-                    "markdown" | "md" => ReportFormat::Markdown,
-                    "html" => ReportFormat::Html,
-                    "docx" => ReportFormat::Docx,
-                    _ => {
-                        return Err(ApiError::invalid_field(
-                            "format",
-                            format!("`{value}` is not json, markdown, html or docx"),
-                        ))
-                    }
-                }
+                format = ReportFormat::parse(&value).ok_or_else(|| {
+                    ApiError::invalid_field(
+                        "format",
+                        format!("`{value}` is not json, markdown, html or docx"),
+                    )
+                })?
             }
             "style" => {
                 style = Some(ReportStyle::parse(&value).ok_or_else(|| {
@@ -276,25 +250,14 @@ pub(crate) async fn report(
         request.style = style;
     }
     let report = blocking(&state, move |engine| build_report(engine, &request)).await?;
-    Ok(match format {
-        ReportFormat::Json => HttpResponse::Ok().json(report),
-        ReportFormat::Markdown => HttpResponse::Ok()
-            .content_type("text/markdown; charset=utf-8")
-            .body(render::markdown(&report)),
-        ReportFormat::Html => HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .body(render::html(&report)),
-        ReportFormat::Docx => {
-            let bytes = render::docx(&report).map_err(|e| ApiError::internal("docx", e))?;
-            HttpResponse::Ok()
-                .content_type(
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                )
-                .insert_header((
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"chaxin-report.docx\"",
-                ))
-                .body(bytes)
-        }
-    })
+    let body = render::render(&report, format).map_err(|e| ApiError::internal("report", e))?;
+    let mut response = HttpResponse::Ok();
+    response.content_type(format.content_type());
+    if format == ReportFormat::Docx {
+        response.insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"chaxin-report.docx\"",
+        ));
+    }
+    Ok(response.body(body))
 }

@@ -451,56 +451,51 @@ pub fn build(
         .enumerate()
         .map(|(i, c)| (c.id.as_str(), i + 1))
         .collect();
-    let cited = |c: &Candidate| {
-        let record = records.get(&c.id);
-        CitedDocument {
-            number: number_of[c.id.as_str()],
-            id: c.id.clone(),
-            tier: if c.category == Category::X {
-                Tier::Close
-            } else {
-                Tier::General
-            },
-            category: c.category,
-            citation: gbt7714(&citation_record(record, c)),
-            description: description(record, c),
-            points: c
-                .points
-                .iter()
-                .filter(|p| !p.found.is_empty())
-                .map(|p| p.point)
-                .collect(),
-            date_known: c.date_known,
-        }
-    };
+    // Each document is cited once; the lists and the examiner table share these.
+    let cited: Vec<CitedDocument> = ordered
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let record = records.get(&c.id);
+            CitedDocument {
+                number: i + 1,
+                id: c.id.clone(),
+                tier: if c.category == Category::X {
+                    Tier::Close
+                } else {
+                    Tier::General
+                },
+                category: c.category,
+                citation: gbt7714(&citation_record(record, c)),
+                description: description(record, c),
+                points: c
+                    .points
+                    .iter()
+                    .filter(|p| !p.found.is_empty())
+                    .map(|p| p.point)
+                    .collect(),
+                date_known: c.date_known,
+            }
+        })
+        .collect();
 
-    let mut terms_zh = BTreeSet::new();
-    let mut terms_en = BTreeSet::new();
+    // Search terms in first-seen order (it reads better than sorted), each once.
+    let mut terms_zh: Vec<String> = Vec::new();
+    let mut terms_en: Vec<String> = Vec::new();
     for point in &novelty.points {
         for feature in point.features.iter().filter(|f| !f.generic) {
             for word in std::iter::once(&feature.text).chain(&feature.synonyms) {
-                if word.chars().any(chaxin_text::is_han) {
-                    terms_zh.insert(word.clone());
+                let terms = if word.chars().any(chaxin_text::is_han) {
+                    &mut terms_zh
                 } else {
-                    terms_en.insert(word.clone());
+                    &mut terms_en
+                };
+                if !terms.contains(word) {
+                    terms.push(word.clone());
                 }
             }
         }
     }
-    // First-seen order reads better than sorted order: keep the points' order.
-    let ordered_terms = |set: &BTreeSet<String>| -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for point in &novelty.points {
-            for feature in point.features.iter().filter(|f| !f.generic) {
-                for word in std::iter::once(&feature.text).chain(&feature.synonyms) {
-                    if set.contains(word) && !out.contains(word) {
-                        out.push(word.clone());
-                    }
-                }
-            }
-        }
-        out
-    };
 
     let comparison: Vec<PointComparison> = novelty
         .points
@@ -565,12 +560,12 @@ pub fn build(
 
     let mut search_report: Vec<SearchReportRow> = ordered
         .iter()
-        .map(|c| {
-            let doc = cited(c);
+        .zip(&cited)
+        .map(|(c, doc)| {
             SearchReportRow {
                 category: c.category,
                 number: doc.number,
-                citation: doc.citation,
+                citation: doc.citation.clone(),
                 passages: c
                     .points
                     .iter()
@@ -589,7 +584,7 @@ pub fn build(
                         }
                         acc
                     }),
-                points: doc.points,
+                points: doc.points.clone(),
             }
         })
         .collect();
@@ -613,8 +608,8 @@ pub fn build(
         ),
         strategy: Strategy {
             collections,
-            terms_zh: ordered_terms(&terms_zh),
-            terms_en: ordered_terms(&terms_en),
+            terms_zh,
+            terms_en,
             points: novelty
                 .points
                 .iter()
@@ -624,8 +619,8 @@ pub fn build(
                 })
                 .collect(),
         },
-        domestic: domestic.iter().map(|c| cited(c)).collect(),
-        foreign: foreign.iter().map(|c| cited(c)).collect(),
+        domestic: cited[..domestic.len()].to_vec(),
+        foreign: cited[domestic.len()..].to_vec(),
         comparison,
         conclusions,
         search_report,

@@ -101,6 +101,21 @@ pub fn export(format: ExportFormat, items: &[ExportItem]) -> Vec<u8> {
     }
 }
 
+/// `Some` text or an empty string (the writers leave empty values out).
+fn opt(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+/// The people a reference lists as its authors: the authors, or a patent's inventors when it
+/// has no authors.
+fn listed_people(record: &Record) -> &[String] {
+    if record.kind == Kind::Patent && record.authors.is_empty() {
+        &record.inventors
+    } else {
+        &record.authors
+    }
+}
+
 /// The RIS type of a kind; [`kind_of_ris_type`] is its inverse.
 pub fn ris_type(kind: Kind) -> &'static str {
     match kind {
@@ -147,11 +162,7 @@ pub fn ris(record: &Record) -> String {
         tag("TI", main);
         others.into_iter().for_each(|t| tag("TT", t));
     }
-    let people = if record.kind == Kind::Patent && record.authors.is_empty() {
-        &record.inventors
-    } else {
-        &record.authors
-    };
+    let people = listed_people(record);
     people.iter().for_each(|a| tag("AU", a));
     if record.kind == Kind::Patent && !record.authors.is_empty() {
         record.inventors.iter().for_each(|a| tag("A3", a));
@@ -180,7 +191,6 @@ pub fn ris(record: &Record) -> String {
         others.into_iter().for_each(|t| tag("N2", t));
     }
     record.keywords.iter().for_each(|k| tag("KW", k));
-    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     tag("SN", &opt(&record.issn));
     tag("PB", &opt(&record.publisher));
     tag("CY", &opt(&record.place));
@@ -283,11 +293,7 @@ pub fn bibtex(record: &Record, used_keys: &mut std::collections::HashSet<String>
             fields.push((name, tex_escape(value.trim())));
         }
     };
-    let people = if record.kind == Kind::Patent && record.authors.is_empty() {
-        &record.inventors
-    } else {
-        &record.authors
-    };
+    let people = listed_people(record);
     field("author", &people.join(" and "));
     field("title", record.display_title());
     let venue = record.venue.as_deref().unwrap_or("");
@@ -303,7 +309,6 @@ pub fn bibtex(record: &Record, used_keys: &mut std::collections::HashSet<String>
         field("year", &format!("{:04}", date.year));
         field("date", &date.to_string());
     }
-    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     field("volume", &opt(&record.volume));
     field("number", &opt(&record.issue));
     field("pages", &opt(&record.pages).replacen('-', "--", 1));
@@ -370,7 +375,6 @@ fn csv(items: &[ExportItem]) -> Vec<u8> {
         let _ = writer.write_record(CSV_COLUMNS);
         for (i, item) in items.iter().enumerate() {
             let r = &item.record;
-            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
             let people = r.authors_and_inventors().cloned().collect::<Vec<_>>();
             let _ = writer.write_record([
                 (i + 1).to_string(),

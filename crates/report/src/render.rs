@@ -11,6 +11,53 @@ use docx_rs::{
 
 use crate::draft::{CitedDocument, Report, ReportLang, ReportStyle};
 
+/// A rendering of a report draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// The draft itself (compact JSON).
+    Json,
+    Markdown,
+    Html,
+    Docx,
+}
+
+impl ReportFormat {
+    /// Parses `json`, `markdown` (or `md`), `html` or `docx`.
+    pub fn parse(name: &str) -> Option<ReportFormat> {
+        match name {
+            "json" => Some(ReportFormat::Json),
+            "markdown" | "md" => Some(ReportFormat::Markdown),
+            "html" => Some(ReportFormat::Html),
+            "docx" => Some(ReportFormat::Docx),
+            _ => None,
+        }
+    }
+
+    /// The media type of a rendering.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ReportFormat::Json => "application/json",
+            ReportFormat::Markdown => "text/markdown; charset=utf-8",
+            ReportFormat::Html => "text/html; charset=utf-8",
+            ReportFormat::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+        }
+    }
+}
+
+/// Renders `report` in `format`.
+pub fn render(report: &Report, format: ReportFormat) -> Result<Vec<u8>, RenderError> {
+    Ok(match format {
+        ReportFormat::Json => {
+            serde_json::to_vec(report).map_err(|e| RenderError(format!("JSON: {e}")))?
+        }
+        ReportFormat::Markdown => markdown(report).into_bytes(),
+        ReportFormat::Html => html(report).into_bytes(),
+        ReportFormat::Docx => docx(report)?,
+    })
+}
+
 /// A run of text; `strong` marks a feature found in a passage (`<em>` in the draft).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Inline {
@@ -95,26 +142,18 @@ fn cited_list(docs: &[CitedDocument], out: &mut Vec<Block>) {
         out.push(Block::Paragraph(plain("（无）")));
     }
     out.extend(docs.iter().map(|d| {
-        let mut text = format!(
-            "[{}] {}\n{}（{}，相关查新点：{}{}）",
-            d.number,
-            d.citation,
-            d.description,
-            d.tier.label(),
-            d.points
-                .iter()
-                .map(|p| p.to_string())
-                .collect::<Vec<_>>()
-                .join("、"),
-            if d.date_known {
-                ""
-            } else {
-                "；无公开日期，须核实"
-            }
-        );
-        if d.points.is_empty() {
-            text = text.replace("相关查新点：）", "）");
+        let mut notes = d.tier.label().to_string();
+        if !d.points.is_empty() {
+            let points: Vec<String> = d.points.iter().map(|p| p.to_string()).collect();
+            notes.push_str(&format!("，相关查新点：{}", points.join("、")));
         }
+        if !d.date_known {
+            notes.push_str("；无公开日期，须核实");
+        }
+        let text = format!(
+            "[{}] {}\n{}（{notes}）",
+            d.number, d.citation, d.description
+        );
         Block::Paragraph(plain(text))
     }));
 }
@@ -594,10 +633,10 @@ pub fn html(report: &Report) -> String {
     out
 }
 
-/// Errors writing a DOCX package.
+/// Errors writing a rendering (a DOCX package, or JSON).
 #[derive(Debug, thiserror::Error)]
-#[error("writing the DOCX package: {0}")]
-pub struct DocxError(String);
+#[error("writing the report: {0}")]
+pub struct RenderError(String);
 
 fn docx_runs(mut paragraph: Paragraph, rich: &Rich, size: Option<usize>) -> Paragraph {
     for inline in rich {
@@ -631,7 +670,7 @@ fn column_widths(columns: usize) -> Vec<usize> {
 }
 
 /// A Word document (Office Open XML), via docx-rs.
-pub fn docx(report: &Report) -> Result<Vec<u8>, DocxError> {
+pub fn docx(report: &Report) -> Result<Vec<u8>, RenderError> {
     let mut doc = Docx::new()
         .add_style(
             Style::new("Title", StyleType::Paragraph)
@@ -727,6 +766,6 @@ pub fn docx(report: &Report) -> Result<Vec<u8>, DocxError> {
     let mut buffer = std::io::Cursor::new(Vec::new());
     doc.build()
         .pack(&mut buffer)
-        .map_err(|e| DocxError(e.to_string()))?;
+        .map_err(|e| RenderError(e.to_string()))?;
     Ok(buffer.into_inner())
 }

@@ -359,16 +359,12 @@ fn read_tagged(format: RefFormat, text: &str, file: &str) -> Vec<Result<Tagged, 
             Some((tag, value)) => {
                 if tag == format.start_tag() {
                     if let Some(open) = current.take() {
-                        if format == RefFormat::Ris {
-                            out.push(Err(line_error(
-                                file,
-                                open.line,
-                                "ER",
-                                "the record has no `ER  -` line before the next `TY`",
-                            )));
-                        } else {
-                            out.push(Ok(open));
-                        }
+                        out.push(implicit_end(
+                            format,
+                            open,
+                            file,
+                            "the record has no `ER  -` line before the next `TY`",
+                        ));
                     }
                     current = Some(Tagged {
                         line: number,
@@ -414,18 +410,29 @@ fn read_tagged(format: RefFormat, text: &str, file: &str) -> Vec<Result<Tagged, 
         }
     }
     if let Some(open) = current {
-        if format == RefFormat::Ris {
-            out.push(Err(line_error(
-                file,
-                open.line,
-                "ER",
-                "the file ends inside this record (no `ER  -` line)",
-            )));
-        } else {
-            out.push(Ok(open));
-        }
+        out.push(implicit_end(
+            format,
+            open,
+            file,
+            "the file ends inside this record (no `ER  -` line)",
+        ));
     }
     out
+}
+
+/// A record ended by the next record or the end of the file: complete, except in RIS, whose
+/// records end with `ER` (`reason` says what came instead).
+fn implicit_end(
+    format: RefFormat,
+    open: Tagged,
+    file: &str,
+    reason: &str,
+) -> Result<Tagged, LineError> {
+    if format == RefFormat::Ris {
+        Err(line_error(file, open.line, "ER", reason))
+    } else {
+        Ok(open)
+    }
 }
 
 /// Reads a reference-manager export.
@@ -436,13 +443,13 @@ pub(crate) fn import(format: RefFormat, text: &str, file: &str) -> Imported {
         .collect()
 }
 
-/// `张三;李四;` → [张三, 李四]; Chinese lists separated by commas only are split there too.
-fn split_people(value: &str) -> Vec<String> {
-    let has_semicolon = value.contains([';', '；']);
-    let chinese = value.chars().any(chaxin_text::is_han);
+/// Splits a list on `;`/`；` (so `;;` too), on line breaks when `lines`, and on commas when
+/// `commas` and the value has no semicolon. Items are trimmed; empty ones dropped.
+fn split_list(value: &str, commas: bool, lines: bool) -> Vec<String> {
+    let commas = commas && !value.contains([';', '；']);
     value
         .split(|c: char| {
-            c == ';' || c == '；' || (!has_semicolon && chinese && (c == ',' || c == '，'))
+            c == ';' || c == '；' || (lines && c == '\n') || (commas && (c == ',' || c == '，'))
         })
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -450,17 +457,15 @@ fn split_people(value: &str) -> Vec<String> {
         .collect()
 }
 
+/// `张三;李四;` → [张三, 李四]; Chinese lists separated by commas only are split there too
+/// (a Western `Smith, John` is one name).
+fn split_people(value: &str) -> Vec<String> {
+    split_list(value, value.chars().any(chaxin_text::is_han), false)
+}
+
 /// Keywords split on `;`, `;;`, `；` (and on `,` when there is no semicolon), one per line too.
 fn split_keywords(value: &str) -> Vec<String> {
-    let has_semicolon = value.contains([';', '；']);
-    value
-        .split(|c: char| {
-            c == ';' || c == '；' || c == '\n' || (!has_semicolon && (c == ',' || c == '，'))
-        })
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
+    split_list(value, true, true)
 }
 
 /// `05` → `5`, `01-02` → `1-2`, `S1` unchanged.
@@ -703,6 +708,7 @@ fn to_record(format: RefFormat, tagged: Tagged, file: &str) -> Result<Record, Li
             Isbn => record.isbn = some(),
             StandardNumber if is_issn(&value) => record.issn = some(),
             StandardNumber => record.isbn = some(),
+            // CNKI writes the CN serial number in a note field.
             Cn => record.cn = Some(value.trim_start_matches("CN").trim().to_string()),
             Note if is_cn(&value) => {
                 record.cn = Some(value.trim_start_matches("CN").trim().to_string())
