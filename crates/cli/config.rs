@@ -25,6 +25,9 @@ struct ServeFile {
     write_keys: Option<Vec<String>>,
     open: Option<bool>,
     timeout_ms: Option<u64>,
+    max_writes: Option<usize>,
+    upload_idle_ms: Option<u64>,
+    upload_min_kbps: Option<u64>,
     threads: Option<usize>,
     memory_mb: Option<usize>,
 }
@@ -58,6 +61,9 @@ pub fn apply(args: &mut ServeArgs, matches: &ArgMatches, path: &Path) -> Result<
     fill!(max_upload_mb);
     fill!(open);
     fill!(timeout_ms);
+    fill!(max_writes);
+    fill!(upload_idle_ms);
+    fill!(upload_min_kbps);
     if let Some(n) = file.engine_threads.filter(|_| !given("engine_threads")) {
         args.engine_threads = Some(n);
     }
@@ -93,6 +99,8 @@ pub fn validate(args: &ServeArgs) -> Result<()> {
         ("max_body_kb", args.max_body_kb as u64),
         ("max_upload_mb", args.max_upload_mb),
         ("timeout_ms", args.timeout_ms),
+        ("max_writes", args.max_writes as u64),
+        ("upload_idle_ms", args.upload_idle_ms),
         ("engine_threads", args.engine_threads.unwrap_or(1) as u64),
         ("threads", args.writer.threads.unwrap_or(1) as u64),
     ];

@@ -189,6 +189,16 @@ struct ServeArgs {
     /// Longest a search or novelty request may take, in milliseconds (then 503 `timeout`).
     #[arg(long, env = "CHAXIN_TIMEOUT_MS", default_value_t = 30_000)]
     timeout_ms: u64,
+    /// Writes admitted at once (running or waiting their turn); more get 429 with Retry-After.
+    #[arg(long, default_value_t = 4)]
+    max_writes: usize,
+    /// Longest an upload's body may send nothing, in milliseconds (then 408, nothing
+    /// committed); also the grace period before --upload-min-kbps applies.
+    #[arg(long, default_value_t = 15_000)]
+    upload_idle_ms: u64,
+    /// Slowest average rate of an upload's body after the grace period, in KiB/s.
+    #[arg(long, default_value_t = 16)]
+    upload_min_kbps: u64,
     #[command(flatten)]
     writer: WriterArgs,
 }
@@ -503,10 +513,14 @@ fn run_serve(mut args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
             .unwrap_or(chaxin_api::WriteSettings::default().threads),
         memory_bytes: args.writer.memory_mb.max(16) << 20,
         max_upload_bytes: args.max_upload_mb.max(1) << 20,
+        max_writes: args.max_writes.max(1),
+        body_idle_timeout: std::time::Duration::from_millis(args.upload_idle_ms.max(1)),
+        min_body_bytes_per_sec: args.upload_min_kbps << 10,
     };
     let catalog = chaxin_api::Catalog::new(root, name, engine);
     let metrics = chaxin_api::Metrics::new().context("metrics registry")?;
-    let state = chaxin_api::AppState::new(catalog, limits, keys, writes, metrics);
+    let state = chaxin_api::AppState::new(catalog, limits, keys, writes, metrics)
+        .context("engine threads")?;
     actix_web::rt::System::new().block_on(chaxin_api::serve(state, listener))?;
     Ok(())
 }
@@ -635,9 +649,11 @@ fn run_report(args: ReportArgs) -> Result<()> {
             .with_context(|| format!("unknown style `{style}`: station or examiner"))?;
     }
     let engine = SearchEngine::new(ChaxinIndex::open(&args.index)?, SearchConfig::default())?;
-    let report = chaxin_api::build_report(&engine, &request).map_err(|e| match &e.field {
-        Some(field) => anyhow::anyhow!("{field}: {}", e.message),
-        None => anyhow::anyhow!("{}", e.message),
+    let report = chaxin_api::build_report(&engine, &request, &Default::default()).map_err(|e| {
+        match &e.field {
+            Some(field) => anyhow::anyhow!("{field}: {}", e.message),
+            None => anyhow::anyhow!("{}", e.message),
+        }
     })?;
     let bytes = match format {
         // Pretty for reading on a terminal; the API's is compact.

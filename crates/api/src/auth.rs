@@ -5,38 +5,21 @@
 //! compared in constant time (`subtle`), and every configured key is compared, so the time
 //! taken does not tell which key came close.
 
-use actix_web::http::{header, Method};
+use actix_web::http::header;
 use actix_web::HttpRequest;
 use subtle::ConstantTimeEq;
 
 use crate::error::{ApiError, ErrorCode};
 
-/// What a route needs.
+/// What a route needs (declared per route in [`crate::table::ROUTES`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
+    /// Nothing: `/healthz` and the API description.
+    Public,
+    /// A read key when read keys are set.
     Read,
+    /// A write key (unless the server runs in the open mode).
     Write,
-}
-
-/// What a request needs: nothing for `/healthz` and the API description; a write key to change records and for the
-/// admin routes (`/v1/indexes…`, `/v1/aliases`), reading included; a read key (when reads need
-/// one) for everything else.
-pub fn required_access(method: &Method, path: &str) -> Option<Access> {
-    if matches!(path, "/healthz" | "/openapi.json" | "/docs") {
-        return None;
-    }
-    // `prefix` itself or a path below it (no allocation: this runs on every request).
-    let under = |prefix: &str| {
-        path.strip_prefix(prefix)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    };
-    let admin = under("/v1/indexes") || under("/v1/aliases");
-    let writes = under("/v1/documents");
-    if admin || writes && matches!(*method, Method::POST | Method::PUT | Method::DELETE) {
-        Some(Access::Write)
-    } else {
-        Some(Access::Read)
-    }
 }
 
 /// The configured keys.
@@ -105,6 +88,7 @@ impl ApiKeys {
     /// key that does not grant it.
     pub fn require(&self, req: &HttpRequest, access: Access) -> Result<(), ApiError> {
         let needed = match access {
+            Access::Public => false,
             Access::Read => self.reads_need_key(),
             Access::Write => !self.open,
         };
@@ -127,7 +111,7 @@ impl ApiKeys {
         let is_write = matches(&self.write, presented);
         let granted = match access {
             Access::Write => is_write,
-            Access::Read => is_write | matches(&self.read, presented),
+            Access::Read | Access::Public => is_write | matches(&self.read, presented),
         };
         if granted {
             Ok(())
@@ -222,43 +206,6 @@ mod tests {
             ..ApiKeys::default()
         };
         assert_eq!(status(&open, None, Access::Write), 200);
-    }
-
-    #[test]
-    fn routes_need_what_they_do() {
-        assert_eq!(required_access(&Method::GET, "/healthz"), None);
-        assert_eq!(
-            required_access(&Method::GET, "/v1/search"),
-            Some(Access::Read)
-        );
-        assert_eq!(
-            required_access(&Method::POST, "/v1/search"),
-            Some(Access::Read)
-        );
-        assert_eq!(
-            required_access(&Method::GET, "/v1/documents/x"),
-            Some(Access::Read)
-        );
-        assert_eq!(
-            required_access(&Method::GET, "/v1/aliases"),
-            Some(Access::Write)
-        );
-        assert_eq!(
-            required_access(&Method::GET, "/v1/indexes"),
-            Some(Access::Write)
-        );
-        let upload = "/v1/indexes/next/documents";
-        assert_eq!(required_access(&Method::POST, upload), Some(Access::Write));
-        for method in [Method::POST, Method::PUT, Method::DELETE] {
-            assert_eq!(
-                required_access(&method, "/v1/documents"),
-                Some(Access::Write)
-            );
-            assert_eq!(
-                required_access(&method, "/v1/documents/x"),
-                Some(Access::Write)
-            );
-        }
     }
 
     #[test]

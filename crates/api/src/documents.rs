@@ -8,16 +8,17 @@
 
 use crate::error::ErrorBody;
 use std::io::{BufRead, BufReader, ErrorKind, Read};
-use std::sync::{Arc, PoisonError};
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chaxin_index::Record;
-use chaxin_ingest::import::{import_text, Format};
+use chaxin_ingest::import::{import_reader, Format};
 use chaxin_ingest::{IngestError, IngestOptions, IngestSummary, LineError, WriteSession};
 use futures_util::StreamExt;
 use serde::Serialize;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, OwnedSemaphorePermit};
 
 use crate::error::{ApiError, ErrorCode};
 use crate::server::AppState;
@@ -36,6 +37,16 @@ pub struct WriteSettings {
     pub memory_bytes: usize,
     /// Largest upload, compressed and uncompressed, in bytes.
     pub max_upload_bytes: u64,
+    /// Writes admitted at once, running or waiting for the write lock; more are answered 429
+    /// `too_many_writes` with `Retry-After`.
+    pub max_writes: usize,
+    /// Longest an upload's body may send nothing; also the grace period before
+    /// [`WriteSettings::min_body_bytes_per_sec`] applies. Then 408 `body_timeout`, nothing
+    /// committed.
+    pub body_idle_timeout: Duration,
+    /// Slowest average rate of an upload's body (time spent waiting for the client only),
+    /// after the grace period.
+    pub min_body_bytes_per_sec: u64,
 }
 
 impl Default for WriteSettings {
@@ -45,9 +56,15 @@ impl Default for WriteSettings {
             threads: options.writer_threads,
             memory_bytes: 256 << 20,
             max_upload_bytes: 2 << 30,
+            max_writes: 4,
+            body_idle_timeout: Duration::from_secs(15),
+            min_body_bytes_per_sec: 16 << 10,
         }
     }
 }
+
+/// Seconds a client refused with 429 is asked to wait.
+pub(crate) const RETRY_AFTER_SECS: u64 = 5;
 
 /// A rejected line of an upload.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -107,7 +124,7 @@ struct UploadParams {
     #[serde(default)]
     skip_invalid: bool,
     /// `ndjson` (default), or an importer's format (`ris`, `endnote`, `refworks`,
-    /// `noteexpress`, `estudy`, `csl`, …): the body is read whole, then imported.
+    /// `noteexpress`, `estudy`, `csl`, …): imported as it arrives, a chunk of records at a time.
     #[serde(default)]
     format: Option<String>,
 }
@@ -124,28 +141,6 @@ fn import_format(name: Option<&str>) -> Result<Option<Format>, ApiError> {
             )
         }),
     }
-}
-
-/// Reads an import body whole (within the upload limit) as UTF-8 text.
-fn read_text(reader: &mut dyn BufRead, limit: u64) -> Result<String, ApiError> {
-    let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes).map_err(|error| {
-        write_error(
-            IngestError::Read {
-                source_name: "body".into(),
-                error,
-            },
-            limit,
-        )
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        ApiError::new(
-            ErrorCode::BadRequest,
-            format!("the body is not UTF-8 (line {line}, byte {at}); export as UTF-8 and retry"),
-        )
-    })
 }
 
 fn ingest_options(settings: &WriteSettings) -> IngestOptions {
@@ -171,6 +166,10 @@ fn write_error(err: IngestError, limit: u64) -> ApiError {
                 format!("upload larger than the limit of {limit} bytes; nothing was committed"),
             )
         }
+        IngestError::Read { error, .. } if error.kind() == ErrorKind::TimedOut => ApiError::new(
+            ErrorCode::BodyTimeout,
+            format!("{error}; nothing was committed"),
+        ),
         IngestError::Read { error, .. } => ApiError::new(
             ErrorCode::BadRequest,
             format!("could not read the upload: {error}; nothing was committed"),
@@ -179,17 +178,34 @@ fn write_error(err: IngestError, limit: u64) -> ApiError {
     }
 }
 
+/// A write's place among the [`WriteSettings::max_writes`] admitted ones, or 429 at once.
+pub(crate) fn admit(state: &AppState) -> Result<OwnedSemaphorePermit, ApiError> {
+    Arc::clone(&state.write_slots)
+        .try_acquire_owned()
+        .map_err(|_| {
+            ApiError::new(
+                ErrorCode::TooManyWrites,
+                format!(
+                    "{} writes are running or queued, the most this server admits; retry in \
+                     {RETRY_AFTER_SECS} s",
+                    state.writes.max_writes
+                ),
+            )
+        })
+}
+
 /// Runs `write` on the blocking pool, one write at a time, and makes its commit visible.
+/// Admission (429 beyond [`WriteSettings::max_writes`]) happens at the first poll; the wait
+/// for the lock is asynchronous, so a request dropped while waiting never writes.
 pub(crate) async fn exclusive<T: Send + 'static>(
     state: &web::Data<AppState>,
     write: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
+    let admitted = admit(state)?;
+    let one_writer = Arc::clone(&state.write_lock).lock_owned().await;
     let state = Arc::clone(&state.clone().into_inner());
     web::block(move || {
-        let _one_writer = state
-            .write_lock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let _held = (admitted, one_writer);
         write(&state)
     })
     .await
@@ -210,7 +226,7 @@ fn commit(state: &AppState, session: WriteSession<'_>) -> Result<IngestSummary, 
 }
 
 /// `POST /v1/documents`: NDJSON records into the served index.
-#[utoipa::path(post, path = "/v1/documents", tag = "documents", params(("skip_invalid" = Option<bool>, Query, description = "commit the valid lines when some are invalid"), ("format" = Option<String>, Query, description = "ndjson (default), or an export to import: ris, endnote, refworks, noteexpress, estudy (CNKI E-Study), csl, arxiv-csv, patentsview-csv, uspto-xml")), request_body(content = String, content_type = "application/x-ndjson", description = "one JSON record per line, or an export in `format`; `Content-Encoding: zstd` accepted"), responses((status = 200, body = UploadReport), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/v1/documents", tag = "documents", params(("skip_invalid" = Option<bool>, Query, description = "commit the valid lines when some are invalid"), ("format" = Option<String>, Query, description = "ndjson (default), or an export to import: ris, endnote, refworks, noteexpress, estudy (CNKI E-Study), csl, arxiv-csv, patentsview-csv, uspto-xml")), request_body(content = String, content_type = "application/x-ndjson", description = "one JSON record per line, or an export in `format`; `Content-Encoding: zstd` accepted"), responses((status = 200, body = UploadReport), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)))]
 pub(crate) async fn upload(
     req: HttpRequest,
     payload: web::Payload,
@@ -220,7 +236,7 @@ pub(crate) async fn upload(
 }
 
 /// `POST /v1/indexes/{name}/documents`: NDJSON records into index `name`.
-#[utoipa::path(post, path = "/v1/indexes/{name}/documents", tag = "indexes", params(("name" = String, Path), ("skip_invalid" = Option<bool>, Query), ("format" = Option<String>, Query, description = "as for POST /v1/documents")), request_body(content = String, content_type = "application/x-ndjson"), responses((status = 200, body = UploadReport), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/v1/indexes/{name}/documents", tag = "indexes", params(("name" = String, Path), ("skip_invalid" = Option<bool>, Query), ("format" = Option<String>, Query, description = "as for POST /v1/documents")), request_body(content = String, content_type = "application/x-ndjson"), responses((status = 200, body = UploadReport), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)))]
 pub(crate) async fn upload_to(
     req: HttpRequest,
     path: web::Path<String>,
@@ -249,12 +265,13 @@ async fn upload_into(
     let limit = state.writes.max_upload_bytes;
     let started = std::time::Instant::now();
 
-    let (chunks, received) = mpsc::channel::<std::io::Result<web::Bytes>>(CHANNEL_CHUNKS);
+    let (chunks, received) = mpsc::channel::<BodyPart>(CHANNEL_CHUNKS);
     let write = exclusive(&state, move |state| {
         let body = Limited {
             inner: ChannelReader {
                 chunks: received,
                 current: web::Bytes::new(),
+                ended: false,
             },
             left: limit,
         };
@@ -276,10 +293,10 @@ async fn upload_into(
             .map_err(|e| write_error(e, limit))?;
         match import {
             None => session.add_ndjson("body", &mut reader, &mut |_| {}),
-            Some(format) => {
-                let text = read_text(&mut reader, limit)?;
-                session.add_imported(import_text(format, &text, "body"))
-            }
+            // Chunk by chunk: the body is never held whole.
+            Some(format) => import_reader(format, &mut reader, "body", &mut |items| {
+                session.add_imported(items)
+            }),
         }
         .map_err(|e| write_error(e, limit))?;
         let summary = session.summary();
@@ -310,16 +327,40 @@ async fn upload_into(
         Ok(UploadReport::new(&summary, true, started))
     });
 
-    // Feed the body to the indexing thread as it arrives.
+    // Feed the body to the indexing thread as it arrives; only a body read to its end sends
+    // `End`, so a reset connection or a dropped request can never look like a whole upload.
+    let pace = state.writes;
     let feed = async move {
         let mut sent: u64 = 0;
-        while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|e| std::io::Error::other(e.to_string()));
-            if let Ok(bytes) = &chunk {
-                sent += bytes.len() as u64;
-            }
-            let stop = chunk.is_err();
-            if chunks.send(chunk).await.is_err() || stop || sent > limit {
+        // Time spent waiting for the client (not for the indexing thread).
+        let mut waited = Duration::ZERO;
+        loop {
+            let asked = std::time::Instant::now();
+            let next = actix_web::rt::time::timeout(pace.body_idle_timeout, payload.next()).await;
+            waited += asked.elapsed();
+            let part = match next {
+                Err(_) => BodyPart::Failed(std::io::Error::new(
+                    ErrorKind::TimedOut,
+                    format!(
+                        "the upload sent nothing for {} ms (after {sent} bytes)",
+                        pace.body_idle_timeout.as_millis()
+                    ),
+                )),
+                Ok(None) => BodyPart::End,
+                Ok(Some(Err(e))) => BodyPart::Failed(std::io::Error::new(
+                    ErrorKind::UnexpectedEof,
+                    format!("the body was not received whole ({e})"),
+                )),
+                Ok(Some(Ok(bytes))) => {
+                    sent += bytes.len() as u64;
+                    match too_slow(sent, waited, &pace) {
+                        Some(error) => BodyPart::Failed(error),
+                        None => BodyPart::Data(bytes),
+                    }
+                }
+            };
+            let last = !matches!(part, BodyPart::Data(_)) || sent > limit;
+            if chunks.send(part).await.is_err() || last {
                 break;
             }
         }
@@ -338,7 +379,7 @@ async fn upload_into(
 }
 
 /// `PUT /v1/documents/{id}`: one JSON record; its `id` is the path's (or absent).
-#[utoipa::path(put, path = "/v1/documents/{id}", tag = "documents", params(("id" = String, Path)), request_body = Record, responses((status = 200, description = "replaced"), (status = 201, description = "created"), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(put, path = "/v1/documents/{id}", tag = "documents", params(("id" = String, Path)), request_body = Record, responses((status = 200, description = "replaced"), (status = 201, description = "created"), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)))]
 pub(crate) async fn put(
     req: HttpRequest,
     path: web::Path<String>,
@@ -386,7 +427,7 @@ pub(crate) async fn put(
 }
 
 /// `DELETE /v1/documents/{id}`.
-#[utoipa::path(delete, path = "/v1/documents/{id}", tag = "documents", params(("id" = String, Path)), responses((status = 200, description = "deleted"), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(delete, path = "/v1/documents/{id}", tag = "documents", params(("id" = String, Path)), responses((status = 200, description = "deleted"), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn delete(
     path: web::Path<String>,
     state: web::Data<AppState>,
@@ -457,18 +498,56 @@ fn zstd_encoded(req: &HttpRequest) -> Result<bool, ApiError> {
     }
 }
 
-/// The upload as `Read`, fed chunk by chunk from the connection.
+/// What the connection side sends the indexing thread.
+enum BodyPart {
+    Data(web::Bytes),
+    /// The body was read to its end.
+    End,
+    /// The body could not be read whole (reset, incomplete, too slow).
+    Failed(std::io::Error),
+}
+
+/// An error when the body arrives slower than the minimum rate, after the grace period.
+fn too_slow(sent: u64, waited: Duration, pace: &WriteSettings) -> Option<std::io::Error> {
+    if waited <= pace.body_idle_timeout {
+        return None;
+    }
+    let rate = sent as f64 / waited.as_secs_f64();
+    (rate < pace.min_body_bytes_per_sec as f64).then(|| {
+        std::io::Error::new(
+            ErrorKind::TimedOut,
+            format!(
+                "the upload arrived at {rate:.0} bytes/s, below the minimum of {} bytes/s",
+                pace.min_body_bytes_per_sec
+            ),
+        )
+    })
+}
+
+/// The upload as `Read`, fed chunk by chunk from the connection. The end of the channel
+/// without [`BodyPart::End`] is an error, never the end of the body.
 struct ChannelReader {
-    chunks: mpsc::Receiver<std::io::Result<web::Bytes>>,
+    chunks: mpsc::Receiver<BodyPart>,
     current: web::Bytes,
+    ended: bool,
 }
 
 impl Read for ChannelReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         while self.current.is_empty() {
+            if self.ended {
+                return Ok(0);
+            }
             match self.chunks.blocking_recv() {
-                Some(chunk) => self.current = chunk?,
-                None => return Ok(0),
+                Some(BodyPart::Data(bytes)) => self.current = bytes,
+                Some(BodyPart::End) => self.ended = true,
+                Some(BodyPart::Failed(error)) => return Err(error),
+                None => {
+                    return Err(std::io::Error::new(
+                        ErrorKind::UnexpectedEof,
+                        "the connection ended before the body was complete",
+                    ))
+                }
             }
         }
         let n = buf.len().min(self.current.len());

@@ -46,11 +46,16 @@ pub enum ErrorCode {
     Timeout,
     /// A fault on our side (500); details are in the server log.
     Internal,
+    /// The most writes the server admits are running or queued (429, with `Retry-After`).
+    TooManyWrites,
+    /// An upload's body stalled or arrived slower than the minimum rate; nothing was
+    /// committed (408).
+    BodyTimeout,
 }
 
 impl ErrorCode {
     /// Every code, for the API description.
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::MalformedJson,
         ErrorCode::QuerySyntax,
         ErrorCode::BadRequest,
@@ -69,6 +74,8 @@ impl ErrorCode {
         ErrorCode::IndexInUse,
         ErrorCode::Timeout,
         ErrorCode::Internal,
+        ErrorCode::TooManyWrites,
+        ErrorCode::BodyTimeout,
     ];
 
     /// The code as it appears in answers (`malformed_json`).
@@ -99,6 +106,8 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::Timeout => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorCode::TooManyWrites => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
         }
     }
 }
@@ -181,6 +190,10 @@ impl ApiError {
             },
             SearchError::InvalidValue { field, message } => Self::invalid_field(field, message),
             SearchError::Tantivy(e) => Self::internal("search", e),
+            SearchError::Interrupted => Self::new(
+                ErrorCode::Timeout,
+                "the request was stopped at its deadline; narrow the query or the request",
+            ),
         }
     }
 
@@ -227,6 +240,12 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         if self.code == ErrorCode::Unauthorized {
             response.insert_header((actix_web::http::header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        if self.code == ErrorCode::TooManyWrites {
+            response.insert_header((
+                actix_web::http::header::RETRY_AFTER,
+                crate::documents::RETRY_AFTER_SECS.to_string(),
+            ));
         }
         response.json(ErrorBody { error: self })
     }

@@ -24,6 +24,23 @@ const ALIASES_FILE: &str = "aliases.json";
 /// Longest index name.
 const MAX_NAME_CHARS: usize = 64;
 
+/// Endings of the files the catalogue and the server keep beside the indexes: `aliases.json`
+/// and its temporary copy, `<index>.building` (the first start's build), `<index>.rejects.ndjson`
+/// and logs.
+const RESERVED_ENDINGS: [&str; 5] = [".json", ".tmp", ".building", ".ndjson", ".log"];
+
+/// Why `name` would collide with the alias or a file of the catalogue, if it would.
+fn reserved(name: &str) -> Option<String> {
+    let lower = name.to_ascii_lowercase();
+    if lower == MAIN_ALIAS {
+        return Some(format!("`{MAIN_ALIAS}` is the alias, not an index"));
+    }
+    RESERVED_ENDINGS
+        .iter()
+        .find(|ending| lower.ends_with(*ending))
+        .map(|ending| format!("names ending in `{ending}` are the catalogue's own files"))
+}
+
 /// The served index.
 pub struct Served {
     pub name: String,
@@ -74,8 +91,14 @@ impl Catalog {
         Arc::clone(&self.served.load().engine)
     }
 
-    /// The directory of index `name`, after checking the name.
+    /// The directory of index `name`, after checking the name (see [`reserved`]).
     pub fn path_of(&self, name: &str) -> Result<PathBuf, ApiError> {
+        if let Some(why) = reserved(name) {
+            return Err(ApiError::invalid_field(
+                "name",
+                format!("`{name}` cannot name an index: {why}"),
+            ));
+        }
         let valid = !name.is_empty()
             && name.chars().count() <= MAX_NAME_CHARS
             && !name.starts_with(['.', '-'])
@@ -122,6 +145,8 @@ impl Catalog {
             let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
                 continue;
             };
+            // The first start names its index after the directory (`data/index`), which the
+            // reserved rule allows; anything reserved is a file of the catalogue.
             if !ChaxinIndex::exists(&path) || self.path_of(name).is_err() {
                 continue;
             }
@@ -201,7 +226,7 @@ impl Catalog {
 }
 
 /// `GET /v1/indexes`.
-#[utoipa::path(get, path = "/v1/indexes", tag = "indexes", responses((status = 200, body = Vec<IndexInfo>), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/v1/indexes", tag = "indexes", responses((status = 200, body = Vec<IndexInfo>), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody)))]
 pub(crate) async fn list(
     state: actix_web::web::Data<crate::AppState>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
@@ -220,7 +245,7 @@ struct NewIndex {
 }
 
 /// `POST /v1/indexes`: `{"name": "…"}` creates an empty index.
-#[utoipa::path(post, path = "/v1/indexes", tag = "indexes", request_body(content = String, content_type = "application/json", description = "`{\"name\": \"2026-11\"}`"), responses((status = 201, body = IndexInfo), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/v1/indexes", tag = "indexes", request_body(content = String, content_type = "application/json", description = "`{\"name\": \"2026-11\"}`"), responses((status = 201, body = IndexInfo), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)))]
 pub(crate) async fn create(
     req: actix_web::HttpRequest,
     payload: actix_web::web::Payload,
@@ -240,7 +265,7 @@ pub(crate) async fn create(
 }
 
 /// `DELETE /v1/indexes/{name}`.
-#[utoipa::path(delete, path = "/v1/indexes/{name}", tag = "indexes", params(("name" = String, Path)), responses((status = 200, description = "deleted"), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(delete, path = "/v1/indexes/{name}", tag = "indexes", params(("name" = String, Path)), responses((status = 200, description = "deleted"), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
 pub(crate) async fn delete(
     path: actix_web::web::Path<String>,
     state: actix_web::web::Data<crate::AppState>,
@@ -255,7 +280,7 @@ pub(crate) async fn delete(
 }
 
 /// `GET /v1/aliases`.
-#[utoipa::path(get, path = "/v1/aliases", tag = "indexes", responses((status = 200, description = "`{\"main\": \"<index>\"}`"), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(get, path = "/v1/aliases", tag = "indexes", responses((status = 200, description = "`{\"main\": \"<index>\"}`"), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody)))]
 pub(crate) async fn aliases(
     state: actix_web::web::Data<crate::AppState>,
 ) -> actix_web::HttpResponse {
@@ -272,7 +297,7 @@ struct AliasSwitch {
 }
 
 /// `POST /v1/aliases`: `{"alias": "main", "index": "…"}` switches searches atomically.
-#[utoipa::path(post, path = "/v1/aliases", tag = "indexes", request_body(content = String, content_type = "application/json", description = "`{\"alias\": \"main\", \"index\": \"2026-11\"}`"), responses((status = 200, description = "`{\"main\", \"previous\"}`"), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)), security(("bearer" = [])))]
+#[utoipa::path(post, path = "/v1/aliases", tag = "indexes", request_body(content = String, content_type = "application/json", description = "`{\"alias\": \"main\", \"index\": \"2026-11\"}`"), responses((status = 200, description = "`{\"main\", \"previous\"}`"), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)))]
 pub(crate) async fn switch(
     req: actix_web::HttpRequest,
     payload: actix_web::web::Payload,
@@ -301,4 +326,28 @@ pub(crate) async fn switch(
         crate::documents::exclusive(&state, move |state| state.catalog.switch(&body.index)).await?;
     Ok(actix_web::HttpResponse::Ok()
         .json(serde_json::json!({ MAIN_ALIAS: index, "previous": previous })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_alias_and_the_catalogue_files_are_not_index_names() {
+        for name in [
+            "main",
+            "MAIN",
+            "aliases.json",
+            "Aliases.JSON",
+            "index.building",
+            "x.tmp",
+            "index.rejects.ndjson",
+            "serve.log",
+        ] {
+            assert!(reserved(name).is_some(), "{name}");
+        }
+        for name in ["index", "2026-11", "cnki_2026.11", "mainline", "json"] {
+            assert_eq!(reserved(name), None, "{name}");
+        }
+    }
 }

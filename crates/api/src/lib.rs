@@ -17,6 +17,7 @@ mod params;
 mod reports;
 mod routes;
 mod server;
+mod table;
 
 pub use auth::{Access, ApiKeys, MIN_KEY_CHARS};
 pub use documents::WriteSettings;
@@ -25,4 +26,5 @@ pub use indexes::{Catalog, IndexInfo, MAIN_ALIAS};
 pub use metrics::Metrics;
 pub use openapi::ApiDoc;
 pub use reports::{build_report, MAX_EXPORT_RECORDS};
-pub use server::{configure, serve, ApiLimits, AppState};
+pub use server::{serve, ApiLimits, AppState};
+pub use table::{configure, RouteSpec, Verb, ROUTES};

@@ -2,7 +2,8 @@
 //! and the served index's size.
 //!
 //! Routes are labelled by their pattern (`/v1/documents/{id}`), never by the raw path, so the
-//! number of series stays bounded whatever clients send.
+//! number of series stays bounded whatever clients send; methods outside the route table are
+//! labelled `other`, unrouted requests `unmatched`.
 
 use crate::error::ErrorBody;
 use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry};
@@ -71,6 +72,16 @@ impl Metrics {
             .map_err(|e| ApiError::internal("metrics", e))?;
         String::from_utf8(out).map_err(|e| ApiError::internal("metrics", e))
     }
+}
+
+/// The `method` label of a request: its name when the route table uses it, else `other`
+/// (clients may send any token as a method; each would otherwise become a new series).
+pub(crate) fn method_label(method: &actix_web::http::Method) -> &'static str {
+    crate::table::ROUTES
+        .iter()
+        .map(|r| r.verb.as_str())
+        .find(|name| *name == method.as_str())
+        .unwrap_or("other")
 }
 
 /// `GET /metrics`.

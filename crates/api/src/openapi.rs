@@ -6,7 +6,9 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::auth::Access;
 use crate::error::ErrorCode;
+use crate::table::Verb;
 use crate::{documents, indexes, metrics, routes};
 
 #[derive(OpenApi)]
@@ -17,6 +19,7 @@ use crate::{documents, indexes, metrics, routes};
     ),
     paths(
         routes::healthz,
+        routes::healthz_head,
         metrics::metrics,
         openapi_json,
         docs_page,
@@ -38,7 +41,7 @@ use crate::{documents, indexes, metrics, routes};
         indexes::switch,
     ),
     components(schemas(ErrorCode)),
-    modifiers(&Security, &ErrorCodes),
+    modifiers(&Security, &ErrorCodes, &AccessFromTable),
     tags(
         (name = "search", description = "Search in the expert language"),
         (name = "novelty", description = "Innovation points → prior art with evidence"),
@@ -63,6 +66,46 @@ impl Modify for Security {
                 .to_string(),
         );
         components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// Each operation's security from the route table: write routes need the bearer key; read
+/// routes take it (needed only when read keys are set); public routes none.
+struct AccessFromTable;
+
+impl Modify for AccessFromTable {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::SecurityRequirement;
+        for spec in crate::table::ROUTES {
+            let Some(item) = openapi.paths.paths.get_mut(spec.path) else {
+                continue;
+            };
+            let operation = match spec.verb {
+                Verb::Get => item.get.as_mut(),
+                Verb::Head => item.head.as_mut(),
+                Verb::Post => item.post.as_mut(),
+                Verb::Put => item.put.as_mut(),
+                Verb::Delete => item.delete.as_mut(),
+            };
+            let Some(operation) = operation else {
+                continue;
+            };
+            let bearer = || SecurityRequirement::new("bearer", Vec::<String>::new());
+            let (security, needs) = match spec.access {
+                Access::Public => (vec![SecurityRequirement::default()], "no key"),
+                Access::Read => (
+                    vec![SecurityRequirement::default(), bearer()],
+                    "a read key when read keys are set",
+                ),
+                Access::Write => (vec![bearer()], "a write key"),
+            };
+            operation.security = Some(security);
+            let description = operation.description.get_or_insert_with(String::new);
+            if !description.is_empty() {
+                description.push_str("\n\n");
+            }
+            description.push_str(&format!("Needs {needs}."));
+        }
     }
 }
 

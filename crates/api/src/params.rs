@@ -71,6 +71,41 @@ pub(crate) fn search_request(query_string: &str) -> Result<SearchRequest, ApiErr
     Ok(request)
 }
 
+/// Refuses a path or query string that is not UTF-8 once percent-decoded (the decoders
+/// downstream would put U+FFFD in its place), naming the parameter or path segment.
+pub(crate) fn check_utf8(uri: &actix_web::http::Uri) -> Result<(), ApiError> {
+    use percent_encoding::percent_decode_str;
+    let bad = |field: String, what: &str| {
+        Err(ApiError {
+            field: Some(field),
+            ..ApiError::new(
+                ErrorCode::BadRequest,
+                format!("{what} is not UTF-8 once percent-decoded; encode text as UTF-8"),
+            )
+        })
+    };
+    for (i, segment) in uri.path().split('/').enumerate().skip(1) {
+        if percent_decode_str(segment).decode_utf8().is_err() {
+            return bad(format!("path segment {i}"), &format!("path segment {i}"));
+        }
+    }
+    for pair in uri.query().unwrap_or_default().split('&') {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |s: &str| {
+            percent_decode_str(&s.replace('+', " "))
+                .decode_utf8()
+                .map(|c| c.into_owned())
+        };
+        let Ok(name) = decode(key) else {
+            return bad("-".into(), "a parameter name");
+        };
+        if decode(value).is_err() {
+            return bad(name.clone(), &format!("parameter `{name}`"));
+        }
+    }
+    Ok(())
+}
+
 fn split_list(value: &str) -> impl Iterator<Item = &str> {
     value.split(',').map(str::trim).filter(|s| !s.is_empty())
 }
@@ -111,6 +146,22 @@ mod tests {
             (r.offset, r.limit, r.operator, r.highlight),
             (10, 20, DefaultOperator::And, false)
         );
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_refused_with_its_parameter() {
+        let check = |uri: &str| check_utf8(&uri.parse().unwrap()).map_err(|e| e.field);
+        assert_eq!(check("/v1/search?q=%E7%A8%80%E5%9C%9F&limit=5"), Ok(()));
+        assert_eq!(check("/v1/search?q=%FF%FE"), Err(Some("q".into())));
+        assert_eq!(
+            check("/v1/search?limit=5&kind=pa%C3"),
+            Err(Some("kind".into()))
+        );
+        assert_eq!(
+            check("/v1/documents/US%FF1"),
+            Err(Some("path segment 3".into()))
+        );
+        assert_eq!(check("/v1/documents/%E7%A8%80"), Ok(()));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chaxin_index::Record;
-use chaxin_query::{NoveltyResponse, SearchEngine, SearchRequest};
+use chaxin_query::{Interrupt, NoveltyResponse, SearchEngine, SearchRequest};
 use chaxin_report::draft::{self, Report, ReportRequest, ReportStyle};
 use chaxin_report::export::{export, ExportFormat, ExportItem};
 use chaxin_report::render::{self, ReportFormat};
@@ -99,12 +99,12 @@ pub(crate) async fn export_search(
     params: ExportParams,
     format: ExportFormat,
 ) -> Result<HttpResponse, ApiError> {
-    let (items, next) = blocking(&state, move |engine| {
+    let (items, next) = blocking(&state, move |engine, interrupt| {
         request.highlight = false;
         let mut items = Vec::new();
         loop {
             let page = engine
-                .search(&request)
+                .search_until(&request, interrupt)
                 .map_err(|e| ApiError::from_search(e, &request.q))?;
             if params.all && page.total as usize > MAX_EXPORT_RECORDS {
                 return Err(ApiError::invalid_field(
@@ -153,7 +153,7 @@ pub(crate) async fn export_novelty(
     response: NoveltyResponse,
     format: ExportFormat,
 ) -> Result<HttpResponse, ApiError> {
-    let items = blocking(&state, move |engine| {
+    let items = blocking(&state, move |engine, _| {
         let mut items = Vec::new();
         for candidate in &response.candidates {
             if let Some(record) = load(engine, &candidate.id)? {
@@ -205,8 +205,13 @@ fn report_params(query_string: &str) -> Result<(ReportFormat, Option<ReportStyle
     Ok((format, style))
 }
 
-/// Runs the novelty search of `request` and builds its draft.
-pub fn build_report(engine: &SearchEngine, request: &ReportRequest) -> Result<Report, ApiError> {
+/// Runs the novelty search of `request` (stopping when `interrupt` fires) and builds its
+/// draft.
+pub fn build_report(
+    engine: &SearchEngine,
+    request: &ReportRequest,
+    interrupt: &Interrupt,
+) -> Result<Report, ApiError> {
     request
         .validate()
         .map_err(|e| ApiError::invalid_field(e.field, e.message))?;
@@ -215,7 +220,7 @@ pub fn build_report(engine: &SearchEngine, request: &ReportRequest) -> Result<Re
         Some(given) => given,
         None => {
             searched = engine
-                .novelty(&request.novelty_request())
+                .novelty_until(&request.novelty_request(), interrupt)
                 .map_err(|e| ApiError::from_search(e, ""))?;
             &searched
         }
@@ -249,8 +254,13 @@ pub(crate) async fn report(
     if let Some(style) = style {
         request.style = style;
     }
-    let report = blocking(&state, move |engine| build_report(engine, &request)).await?;
-    let body = render::render(&report, format).map_err(|e| ApiError::internal("report", e))?;
+    // Rendered on the engine pool too: a large DOCX takes a while, which would stall the
+    // async worker (and every request it serves, /healthz included).
+    let body = blocking(&state, move |engine, interrupt| {
+        let report = build_report(engine, &request, interrupt)?;
+        render::render(&report, format).map_err(|e| ApiError::internal("report", e))
+    })
+    .await?;
     let mut response = HttpResponse::Ok();
     response.content_type(format.content_type());
     if format == ReportFormat::Docx {

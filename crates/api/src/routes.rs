@@ -4,53 +4,117 @@ use crate::error::ErrorBody;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chaxin_index::Record;
-use chaxin_query::{parse, NoveltyRequest, SearchEngine, SearchRequest};
+use chaxin_query::{
+    parse, NoveltyRequest, SearchEngine, SearchRequest, MAX_POINTS, MAX_QUERY_CHARS,
+};
 use chaxin_query::{NoveltyResponse, SearchResponse, SortOrder, Stats};
 use futures_util::StreamExt;
 use serde_json::json;
 
 use crate::error::{ApiError, ErrorCode};
 use crate::params;
-use crate::server::AppState;
+use crate::server::{AppState, HEALTH_PROBE};
+use chaxin_query::Interrupt;
+use std::sync::Arc;
 
-/// Runs CPU-bound engine work off the async workers, at most `engine_threads` at a time,
-/// within the request timeout (the wait for a slot included).
+/// Runs CPU-bound engine work on the engine pool, at most `engine_threads` at a time, within
+/// the request timeout (the wait for a slot included).
 ///
 /// Waiting requests queue in arrival order (the semaphore is fair). Running more searches than
 /// cores at once only time-slices them: every search then takes several times longer, and
-/// the slowest ones set the tail latency. A timed-out call is answered at once; its work
-/// finishes in the background (a blocking thread cannot be interrupted) without its slot.
+/// the slowest ones set the tail latency. At the deadline the request is answered 503 and the
+/// work is interrupted (its scorers check the [`Interrupt`]), so its CPU ends within
+/// milliseconds; its slot is held until then. A dropped request (the client left) interrupts
+/// its work too.
 pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
-    f: impl FnOnce(&SearchEngine) -> Result<T, ApiError> + Send + 'static,
+    f: impl FnOnce(&SearchEngine, &Interrupt) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
+    blocking_within(state, state.limits.request_timeout, f).await
+}
+
+/// [`blocking`] with its own time limit.
+pub(crate) async fn blocking_within<T: Send + 'static>(
+    state: &AppState,
+    limit: std::time::Duration,
+    f: impl FnOnce(&SearchEngine, &Interrupt) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let deadline = std::time::Instant::now() + limit;
+    let interrupt = Interrupt::at(deadline);
+    let _stop_when_dropped = StopOnDrop(interrupt.clone());
     let work = async {
-        let _slot = state
-            .engine_slots
-            .acquire()
+        let slot = Arc::clone(&state.engine_slots)
+            .acquire_owned()
             .await
             .map_err(|e| ApiError::internal("engine slots", e))?;
         let engine = state.catalog.engine();
-        web::block(move || f(&engine))
-            .await
-            .map_err(|e| ApiError::internal("worker pool", e))?
+        let (done, result) = tokio::sync::oneshot::channel();
+        let interrupt = interrupt.clone();
+        state.engine_pool.spawn(move || {
+            let _slot = slot;
+            let outcome = match interrupt.check() {
+                Ok(()) => f(&engine, &interrupt),
+                Err(e) => Err(ApiError::from_search(e, "")),
+            };
+            // The receiver is gone when the request was answered or dropped.
+            let _ = done.send(outcome);
+        });
+        result.await.map_err(|_| {
+            ApiError::internal("engine pool", "the engine call ended without an answer")
+        })?
     };
-    match actix_web::rt::time::timeout(state.limits.request_timeout, work).await {
+    match actix_web::rt::time::timeout(limit, work).await {
         Ok(result) => result,
-        Err(_) => Err(ApiError::new(
-            ErrorCode::Timeout,
-            format!(
-                "the request took longer than {} ms; narrow the query or the request",
-                state.limits.request_timeout.as_millis()
-            ),
-        )),
+        Err(_) => Err(timeout_error(limit)),
     }
 }
 
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "`{\"status\": \"ok\", \"documents\": N}`")))]
+fn timeout_error(limit: std::time::Duration) -> ApiError {
+    ApiError::new(
+        ErrorCode::Timeout,
+        format!(
+            "the request took longer than {} ms; narrow the query or the request",
+            limit.as_millis()
+        ),
+    )
+}
+
+/// Interrupts a search when the request waiting for it ends (answered, timed out or dropped).
+struct StopOnDrop(Interrupt);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
+}
+
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "ready: `{\"status\": \"ok\", \"documents\": N}`"), (status = 503, description = "not ready: `{\"status\": \"unavailable\", \"reason\": \"…\"}` (no search could start within 1 s)")))]
 pub(crate) async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    let documents = state.catalog.engine().num_docs();
-    HttpResponse::Ok().json(json!({"status": "ok", "documents": documents}))
+    health(&state).await
+}
+
+/// `HEAD /healthz`: the status of `GET /healthz` without its body (load balancers' probes).
+#[utoipa::path(head, path = "/healthz", tag = "operations", responses((status = 200, description = "ready"), (status = 503, description = "not ready")))]
+pub(crate) async fn healthz_head(state: web::Data<AppState>) -> HttpResponse {
+    health(&state).await
+}
+
+/// Ready when a search could start now: the probe takes an engine slot and runs on the
+/// engine pool like a search, within [`HEALTH_PROBE`].
+async fn health(state: &AppState) -> HttpResponse {
+    let limit = HEALTH_PROBE.min(state.limits.request_timeout);
+    match blocking_within(state, limit, |engine, _| Ok(engine.num_docs())).await {
+        Ok(documents) => HttpResponse::Ok().json(json!({"status": "ok", "documents": documents})),
+        Err(e) => HttpResponse::ServiceUnavailable().json(json!({
+            "status": "unavailable",
+            "reason": format!(
+                "no search could start within {} ms ({} engine slots, all busy): {}",
+                limit.as_millis(),
+                state.limits.engine_threads.max(1),
+                e.message
+            ),
+        })),
+    }
 }
 
 #[utoipa::path(get, path = "/v1/search", tag = "search", params(("q" = Option<String>, Query, description = "query in the expert language (README, docs/query-language.md)"), ("kind" = Option<String>, Query, description = "kinds, comma-separated"), ("lang" = Option<String>, Query, description = "languages, comma-separated"), ("date_from" = Option<String>, Query, description = "YYYY[-MM[-DD]]"), ("date_to" = Option<String>, Query, description = "YYYY[-MM[-DD]], inclusive"), ("offset" = Option<usize>, Query), ("limit" = Option<usize>, Query, description = "1-100"), ("operator" = Option<String>, Query, description = "or | and"), ("highlight" = Option<bool>, Query), ("facets" = Option<String>, Query, description = "year, kind, lang, ipc_section, ipc_class, ipc (subclass), venue, applicant"), ("facet_size" = Option<usize>, Query, description = "1-100"), ("sort" = Option<SortOrder>, Query), ("search_after" = Option<String>, Query, description = "the `next` cursor of the previous page")), responses((status = 200, body = SearchResponse), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]
@@ -111,12 +175,12 @@ pub(crate) async fn novelty(
         &req,
         payload,
         "{\"points\": [\"…\"], \"cutoff\": \"2024-03-01\"}",
-        state.limits.max_body_bytes,
+        state.limits.max_body_bytes.max(NOVELTY_BODY_BYTES),
     )
     .await?;
-    let response = blocking(&state, move |engine| {
+    let response = blocking(&state, move |engine, interrupt| {
         engine
-            .novelty(&request)
+            .novelty_until(&request, interrupt)
             .map_err(|e| ApiError::from_search(e, ""))
     })
     .await?;
@@ -125,6 +189,11 @@ pub(crate) async fn novelty(
         None => Ok(HttpResponse::Ok().json(response)),
     }
 }
+
+/// Smallest body limit of `POST /v1/novelty`: the largest valid request — [`MAX_POINTS`]
+/// points of [`MAX_QUERY_CHARS`] characters, each written as a 6-byte `\uXXXX` escape — fits
+/// with room for synonyms, `must` and filters, whatever `--max-body-kb` says.
+pub const NOVELTY_BODY_BYTES: usize = 2 * MAX_POINTS * MAX_QUERY_CHARS * 6;
 
 /// `GET /v1/parse?q=…`: the query as understood, as a normalised expression (for reports).
 #[utoipa::path(get, path = "/v1/parse", tag = "search", params(("q" = String, Query, description = "query in the expert language")), responses((status = 200, description = "`{\"query\", \"normalised\"}`"), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody)))]
@@ -139,9 +208,9 @@ async fn run_search(
     state: web::Data<AppState>,
     request: SearchRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let response = blocking(&state, move |engine| {
+    let response = blocking(&state, move |engine, interrupt| {
         engine
-            .search(&request)
+            .search_until(&request, interrupt)
             .map_err(|e| ApiError::from_search(e, &request.q))
     })
     .await?;
@@ -155,7 +224,7 @@ pub(crate) async fn document(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let lookup_id = id.clone();
-    let record = blocking(&state, move |engine| {
+    let record = blocking(&state, move |engine, _| {
         engine
             .get(&lookup_id)
             .map_err(|e| ApiError::internal("document lookup", e))
@@ -175,7 +244,7 @@ pub(crate) async fn document(
 
 #[utoipa::path(get, path = "/v1/stats", tag = "operations", responses((status = 200, body = Stats), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]
 pub(crate) async fn stats(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let stats = blocking(&state, move |engine| {
+    let stats = blocking(&state, move |engine, _| {
         engine.stats().map_err(|e| ApiError::internal("stats", e))
     })
     .await?;

@@ -2,20 +2,21 @@
 
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::dev::Service;
-use actix_web::{web, App, HttpServer};
+use actix_web::{web, App, HttpMessage, HttpServer};
 
 use actix_web::http::header::{HeaderName, HeaderValue};
-use futures_util::future::Either;
 use tracing::Instrument;
 
-use crate::auth::{required_access, ApiKeys};
-use crate::documents::{self, WriteSettings};
-use crate::indexes::{self, Catalog};
+use crate::auth::ApiKeys;
+use crate::documents::WriteSettings;
+use crate::indexes::Catalog;
 use crate::metrics::{self, Metrics};
 use crate::routes;
+use crate::table::{configure, Matched};
 
 /// Header carrying the request id, taken from the client when it sends a usable one.
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -56,9 +57,12 @@ pub struct ApiLimits {
     /// cores, p99 118 ms instead of 214 ms for 5% less throughput (BENCHMARKS.md).
     pub engine_threads: usize,
     /// Longest an engine call (search, novelty, lookup) may take before the request is
-    /// answered 503 `timeout`, waiting for a slot included.
+    /// answered 503 `timeout`, waiting for a slot included; the search itself stops then too.
     pub request_timeout: Duration,
 }
+
+/// Longest `/healthz` waits for an engine slot before it says the server is not ready.
+pub const HEALTH_PROBE: Duration = Duration::from_secs(1);
 
 impl Default for ApiLimits {
     fn default() -> Self {
@@ -75,13 +79,21 @@ pub struct AppState {
     /// The named indexes and the served one.
     pub catalog: Catalog,
     pub limits: ApiLimits,
-    /// One permit per engine call allowed to run (see [`ApiLimits::engine_threads`]).
-    pub engine_slots: tokio::sync::Semaphore,
+    /// One permit per engine call allowed to run (see [`ApiLimits::engine_threads`]); a
+    /// permit is held until the call's work has really ended, not only until its answer.
+    pub engine_slots: Arc<tokio::sync::Semaphore>,
+    /// The threads engine calls run on: their own, so that nothing else (an upload waiting on
+    /// its client, a write waiting on the lock) can take the threads searches need.
+    pub engine_pool: rayon::ThreadPool,
     pub keys: ApiKeys,
     pub writes: WriteSettings,
     pub metrics: Metrics,
-    /// Held by the one write running (writes queue on it).
-    pub write_lock: std::sync::Mutex<()>,
+    /// One permit per write admitted (running or waiting for the lock); beyond
+    /// [`WriteSettings::max_writes`] a write is answered 429 at once.
+    pub write_slots: Arc<tokio::sync::Semaphore>,
+    /// Held by the one write running. Waited for asynchronously, so a queued write holds no
+    /// thread, and a client that leaves while waiting is dropped from the queue.
+    pub write_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -91,85 +103,34 @@ impl AppState {
         keys: ApiKeys,
         writes: WriteSettings,
         metrics: Metrics,
-    ) -> Self {
-        Self {
+    ) -> std::io::Result<Self> {
+        let threads = limits.engine_threads.max(1);
+        let engine_pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("chaxin-engine-{i}"))
+            // A panic ends that call (its caller gets a 500), not the process.
+            .panic_handler(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                tracing::error!("engine call panicked: {what}");
+            })
+            .build()
+            .map_err(std::io::Error::other)?;
+        Ok(Self {
             metrics,
             catalog,
-            engine_slots: tokio::sync::Semaphore::new(limits.engine_threads.max(1)),
+            engine_slots: Arc::new(tokio::sync::Semaphore::new(threads)),
+            engine_pool,
             limits,
             keys,
+            write_slots: Arc::new(tokio::sync::Semaphore::new(writes.max_writes.max(1))),
             writes,
-            write_lock: std::sync::Mutex::new(()),
-        }
+            write_lock: Arc::new(tokio::sync::Mutex::new(())),
+        })
     }
-}
-
-/// Registers every route (used by the server and by tests).
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(routes::healthz))
-        .route("/metrics", web::get().to(metrics::metrics))
-        .route("/openapi.json", web::get().to(crate::openapi::openapi_json))
-        .route("/docs", web::get().to(crate::openapi::docs_page))
-        .service(
-            web::resource("/v1/search")
-                .route(web::get().to(routes::search_get))
-                .route(web::post().to(routes::search_post))
-                .default_service(web::to(routes::method_not_allowed)),
-        )
-        .service(
-            web::resource("/v1/novelty")
-                .route(web::post().to(routes::novelty))
-                .default_service(web::to(routes::method_not_allowed)),
-        )
-        .service(
-            web::resource("/v1/reports")
-                .route(web::post().to(crate::reports::report))
-                .default_service(web::to(routes::method_not_allowed)),
-        )
-        .service(
-            web::resource("/v1/parse")
-                .route(web::get().to(routes::parse_query))
-                .default_service(web::to(routes::method_not_allowed)),
-        )
-        .service(
-            web::resource("/v1/documents")
-                .route(web::post().to(documents::upload))
-                .default_service(web::to(routes::method_not_allowed)),
-        )
-        .service(
-            web::resource("/v1/documents/{id}")
-                .route(web::get().to(routes::document))
-                .route(web::put().to(documents::put))
-                .route(web::delete().to(documents::delete))
-                .default_service(web::to(routes::method_not_allowed)),
-        )
-        .service(
-            web::resource("/v1/indexes")
-                .route(web::get().to(indexes::list))
-                .route(web::post().to(indexes::create))
-                .default_service(web::to(routes::method_not_allowed)),
-        )
-        .service(
-            web::resource("/v1/indexes/{name}")
-                .route(web::delete().to(indexes::delete))
-                .default_service(web::to(routes::method_not_allowed)),
-        )
-        .service(
-            web::resource("/v1/indexes/{name}/documents")
-                .route(web::post().to(documents::upload_to))
-                .default_service(web::to(routes::method_not_allowed)),
-        )
-        .service(
-            web::resource("/v1/aliases")
-                .route(web::get().to(indexes::aliases))
-                .route(web::post().to(indexes::switch))
-                .default_service(web::to(routes::method_not_allowed)),
-        )
-        .service(
-            web::resource("/v1/stats")
-                .route(web::get().to(routes::stats))
-                .default_service(web::to(routes::method_not_allowed)),
-        );
 }
 
 /// Serves on an already bound listener until the process is stopped (Ctrl-C/SIGTERM finish
@@ -183,23 +144,10 @@ pub async fn serve(state: AppState, listener: TcpListener) -> std::io::Result<()
                 let started = Instant::now();
                 let method = req.method().clone();
                 let path = req.path().to_string();
-                let route = req
-                    .match_pattern()
-                    .unwrap_or_else(|| "unmatched".to_string());
                 let id = request_id(req.headers().get(&REQUEST_ID));
                 let state = req.app_data::<web::Data<AppState>>().cloned();
-                let denied = required_access(&method, &path).and_then(|access| {
-                    let state = state.as_ref()?;
-                    state.keys.require(req.request(), access).err()
-                });
                 let span = tracing::info_span!("request", id = %id);
-                let fut = match denied {
-                    None => Either::Left(srv.call(req)),
-                    Some(err) => {
-                        let response = req.error_response(err);
-                        Either::Right(std::future::ready(Ok(response)))
-                    }
-                };
+                let fut = srv.call(req);
                 async move {
                     let mut res = fut.await?.map_into_boxed_body();
                     let status = res.status().as_u16();
@@ -208,9 +156,18 @@ pub async fn serve(state: AppState, listener: TcpListener) -> std::io::Result<()
                         res.headers_mut().insert(REQUEST_ID, value);
                     }
                     if let Some(state) = &state {
-                        state
-                            .metrics
-                            .observe(&route, method.as_str(), status, seconds);
+                        // Labels from the route table only, whatever the client sent.
+                        let route = res
+                            .request()
+                            .extensions()
+                            .get::<Matched>()
+                            .map_or("unmatched", |m| m.0.path);
+                        state.metrics.observe(
+                            route,
+                            metrics::method_label(&method),
+                            status,
+                            seconds,
+                        );
                     }
                     tracing::info!(
                         target: "chaxin::http",

@@ -19,6 +19,8 @@ use crate::progress::{Progress, ProgressMode};
 
 /// A line longer than this is rejected without being parsed.
 pub const MAX_LINE_BYTES: usize = 16 << 20;
+/// Default [`IngestOptions::batch_bytes`].
+pub const BATCH_BYTES: usize = 4 << 20;
 
 /// Options of an ingest run.
 #[derive(Debug, Clone)]
@@ -33,6 +35,10 @@ pub struct IngestOptions {
     pub writer_memory: usize,
     /// Lines parsed and analysed together in parallel.
     pub batch_size: usize,
+    /// Most bytes of text in one batch (a longer line makes a batch alone): analysed records
+    /// take several times their text in memory, so this, not `batch_size`, bounds an
+    /// ingest's memory when lines are long.
+    pub batch_bytes: usize,
     pub progress: ProgressMode,
     /// Rejections kept in [`IngestSummary::first_errors`].
     pub max_reported_errors: usize,
@@ -49,6 +55,7 @@ impl Default for IngestOptions {
             writer_threads: threads,
             writer_memory: 512 << 20,
             batch_size: 2048,
+            batch_bytes: BATCH_BYTES,
             progress: ProgressMode::Silent,
             max_reported_errors: 20,
         }
@@ -233,9 +240,10 @@ impl<'a> WriteSession<'a> {
             error,
         };
         let mut line_number = 0u64;
+        let mut pending = None;
         loop {
-            let batch =
-                read_batch(reader, &mut line_number, self.options.batch_size).map_err(io)?;
+            let limits = (self.options.batch_size, self.options.batch_bytes);
+            let batch = read_batch(reader, &mut line_number, limits, &mut pending).map_err(io)?;
             if batch.is_empty() {
                 return Ok(());
             }
@@ -352,17 +360,25 @@ impl<'a> WriteSession<'a> {
     }
 }
 
-/// Reads up to `max` non-blank lines. Lines that are not UTF-8 or are too long are returned as
-/// errors so they are reported with their line number; a too long line is skipped without
-/// being held in memory.
+/// Reads up to `max` non-blank lines and `max_bytes` of text (`pending`, a line read past
+/// the byte limit, starts the next batch; a longer line makes a batch alone). Lines that are
+/// not UTF-8 or are too long are returned as errors so they are reported with their line
+/// number; a too long line is skipped without being held in memory.
 fn read_batch(
     reader: &mut dyn BufRead,
     line_number: &mut u64,
-    max: usize,
+    (max, max_bytes): (usize, usize),
+    pending: &mut Option<Line>,
 ) -> std::io::Result<Vec<Line>> {
-    let mut batch = Vec::with_capacity(max);
+    let mut batch = Vec::with_capacity(max.min(4096));
+    let mut bytes = 0;
+    let size = |line: &Line| line.text.as_ref().map_or(0, String::len);
+    if let Some(line) = pending.take() {
+        bytes += size(&line);
+        batch.push(line);
+    }
     let mut buf = Vec::new();
-    while batch.len() < max {
+    while batch.len() < max && bytes < max_bytes {
         buf.clear();
         let Some(length) = read_line_bounded(reader, &mut buf, MAX_LINE_BYTES)? else {
             break;
@@ -391,17 +407,23 @@ fn read_batch(
         if text.is_empty() {
             continue;
         }
-        batch.push(Line {
+        let line = Line {
             number: *line_number,
             text: Ok(text.to_string()),
-        });
+        };
+        if !batch.is_empty() && bytes + size(&line) > max_bytes {
+            *pending = Some(line);
+            break;
+        }
+        bytes += size(&line);
+        batch.push(line);
     }
     Ok(batch)
 }
 
 /// Reads one line (through `\n`) into `buf`, keeping at most `limit + 1` bytes of it; returns
 /// its full length, or `None` at the end of the input.
-fn read_line_bounded(
+pub(crate) fn read_line_bounded(
     reader: &mut dyn BufRead,
     buf: &mut Vec<u8>,
     limit: usize,
@@ -481,7 +503,13 @@ mod tests {
         );
 
         let mut line = 0;
-        let batch = read_batch(&mut input.as_bytes(), &mut line, 10).unwrap_or_default();
+        let batch = read_batch(
+            &mut input.as_bytes(),
+            &mut line,
+            (10, usize::MAX),
+            &mut None,
+        )
+        .unwrap_or_default();
         let numbers: Vec<u64> = batch.iter().map(|l| l.number).collect();
         assert_eq!(
             numbers,
@@ -503,18 +531,22 @@ mod properties {
         #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
         #[test]
-        fn any_bytes_read_as_numbered_lines(bytes in prop::collection::vec(any::<u8>(), 0..600), batch in 1usize..8) {
+        fn any_bytes_read_as_numbered_lines(bytes in prop::collection::vec(any::<u8>(), 0..600), batch in 1usize..8, batch_bytes in 1usize..64) {
             let lines = bytes.split(|&b| b == b'\n').count();
             let mut reader = std::io::BufReader::with_capacity(7, bytes.as_slice());
             let mut number = 0;
             let mut seen = Vec::new();
+            let mut pending = None;
             loop {
-                let got = read_batch(&mut reader, &mut number, batch);
+                let got = read_batch(&mut reader, &mut number, (batch, batch_bytes), &mut pending);
                 prop_assert!(got.is_ok());
                 let got = got.unwrap_or_default();
                 if got.is_empty() {
                     break;
                 }
+                // Over the byte limit only when one line is longer than it.
+                let text: usize = got.iter().map(|l| l.text.as_ref().map_or(0, String::len)).sum();
+                prop_assert!(got.len() == 1 || text <= batch_bytes, "{} bytes in {}", text, got.len());
                 for line in got {
                     prop_assert!(line.number as usize <= lines);
                     if let Ok(text) = &line.text {

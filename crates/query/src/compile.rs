@@ -10,6 +10,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use std::ops::Bound;
+use std::sync::atomic::Ordering::Relaxed;
 
 use chaxin_index::PartialDate;
 use tantivy::query::RangeQuery;
@@ -17,12 +18,43 @@ use tantivy::query::RangeQuery;
 use crate::ast::{Ast, Occur, Proximity};
 use crate::error::QueryError;
 use crate::field::{DateField, FieldRef, RawField};
-use crate::proximity::{term_width, Pattern, ProximityQuery};
+use crate::interrupt::Interrupt;
+use crate::proximity::{expand, term_width, Pattern, ProximityQuery, MAX_EXPANSIONS};
 
 /// Compiles queries against one index with given default fields and boosts.
 pub(crate) struct Compiler<'a> {
     pub index: &'a ChaxinIndex,
     pub boosts: &'a [(TextField, f32)],
+    /// The segments truncations inside proximities are expanded against (to refuse those
+    /// that expand past [`MAX_EXPANSIONS`] before any work is done).
+    pub searcher: &'a tantivy::Searcher,
+    /// Handed to the proximity scorers, which check it between candidates.
+    pub interrupt: &'a Interrupt,
+    /// Terms the proximities' truncations expanded to so far (see [`MAX_QUERY_EXPANSIONS`]).
+    expanded: std::sync::atomic::AtomicUsize,
+}
+
+/// Most terms all the truncations inside the proximities of one query may expand to, summed
+/// over operands and fields (the widest segment counts; Elasticsearch counts
+/// `max_clause_count` across the whole query the same way): a chain of wide proximities is
+/// refused before it reads anything.
+pub const MAX_QUERY_EXPANSIONS: usize = 16 * MAX_EXPANSIONS;
+
+impl<'a> Compiler<'a> {
+    pub fn new(
+        index: &'a ChaxinIndex,
+        boosts: &'a [(TextField, f32)],
+        searcher: &'a tantivy::Searcher,
+        interrupt: &'a Interrupt,
+    ) -> Self {
+        Self {
+            index,
+            boosts,
+            searcher,
+            interrupt,
+            expanded: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
 }
 
 type BoxQuery = Box<dyn Query>;
@@ -368,6 +400,9 @@ impl Compiler<'_> {
         if left_patterns.is_empty() || right_patterns.is_empty() {
             return Ok(Some(Clause::Query(Box::new(EmptyQuery))));
         }
+        for side in [left, right] {
+            self.check_expansions(&field, side)?;
+        }
         let positions = any(self
             .fields(&field)
             .iter()
@@ -377,6 +412,7 @@ impl Compiler<'_> {
                     left: left_patterns.clone(),
                     right: right_patterns.clone(),
                     proximity,
+                    interrupt: self.interrupt.clone(),
                 });
                 q
             })
@@ -389,6 +425,64 @@ impl Compiler<'_> {
             }
         }
         Ok(Some(Clause::Query(boolean(clauses))))
+    }
+
+    /// Refuses a proximity operand whose truncations expand to more than [`MAX_EXPANSIONS`]
+    /// terms in some searched field of some segment, and a query whose proximity operands
+    /// expand to more than [`MAX_QUERY_EXPANSIONS`] terms in all (each is a posting list read
+    /// with positions), naming the truncation that crossed the limit.
+    fn check_expansions(&self, field: &Option<FieldRef>, operand: &Ast) -> Result<(), QueryError> {
+        let mut truncations = Vec::new();
+        operand.visit_positive(&mut |ast| {
+            if let Ast::Wildcard {
+                pattern, column, ..
+            } = ast
+            {
+                if !pattern.chars().any(chaxin_text::is_han) {
+                    truncations.push((pattern.to_lowercase(), *column));
+                }
+            }
+        });
+        let fields = self.fields(field);
+        for &(tf, _) in &fields {
+            let exact = self.index.fields.exact(tf);
+            // Per segment, the terms of this operand so far.
+            let mut operand_terms = vec![0; self.searcher.segment_readers().len()];
+            for (pattern, column) in &truncations {
+                let mut widest = 0;
+                for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
+                    let expanded = expand(reader, exact, pattern, MAX_EXPANSIONS + 1)
+                        .map_err(|e| {
+                            QueryError::new(*column, format!("expanding `{pattern}`: {e}"))
+                        })?
+                        .len();
+                    operand_terms[segment] += expanded;
+                    widest = widest.max(expanded);
+                    if operand_terms[segment] > MAX_EXPANSIONS {
+                        return Err(QueryError::new(
+                            *column,
+                            format!(
+                                "truncation `{pattern}` inside a proximity matches more than \
+                                 {MAX_EXPANSIONS} terms (with the operand's other truncations); \
+                                 give a longer stem"
+                            ),
+                        ));
+                    }
+                }
+                let query_terms = self.expanded.fetch_add(widest, Relaxed) + widest;
+                if query_terms > MAX_QUERY_EXPANSIONS {
+                    return Err(QueryError::new(
+                        *column,
+                        format!(
+                            "truncation `{pattern}`: the truncations inside proximities of this \
+                             query match more than {MAX_QUERY_EXPANSIONS} terms in all; use fewer \
+                             truncations or longer stems"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     fn dates(

@@ -18,6 +18,7 @@ use crate::error::SearchError;
 use crate::facets::{Facet, FacetCollector, FacetValue, MAX_FACET_SIZE};
 use crate::field::DateField;
 use crate::highlight::Highlighter;
+use crate::interrupt::{Interrupt, Interruptible};
 use crate::parser::{parse, DefaultOperator};
 
 /// Largest page.
@@ -325,13 +326,20 @@ impl SearchEngine {
 
     /// Runs a search.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse, SearchError> {
+        self.search_until(request, &Interrupt::default())
+    }
+
+    /// Runs a search that stops when `interrupt` fires ([`SearchError::Interrupted`]).
+    pub fn search_until(
+        &self,
+        request: &SearchRequest,
+        interrupt: &Interrupt,
+    ) -> Result<SearchResponse, SearchError> {
         let started = Instant::now();
         request.validate()?;
         let ast = parse(&request.q, request.operator)?;
-        let compiler = Compiler {
-            index: &self.index,
-            boosts: &self.config.boosts,
-        };
+        let searcher = self.reader.searcher();
+        let compiler = Compiler::new(&self.index, &self.config.boosts, &searcher, interrupt);
         let compiled = compiler.compile(&ast)?;
         let filters = self.filters(request);
         // Block-max WAND pays off for an unfiltered disjunction of terms ranked by relevance,
@@ -352,8 +360,11 @@ impl SearchEngine {
             clauses.extend(filters.into_iter().map(|f| (TOccur::Must, filter(f))));
             Box::new(BooleanQuery::new(clauses))
         };
+        let query: Box<dyn Query> = Box::new(Interruptible {
+            inner: query,
+            interrupt: interrupt.clone(),
+        });
 
-        let searcher = self.reader.searcher();
         let fields = &self.index.fields;
         let after = match &request.search_after {
             Some(cursor) => Some(decode_cursor(request.sort, cursor)?),
@@ -382,6 +393,7 @@ impl SearchEngine {
         if prune {
             total = query.count(&searcher)? as u64;
         }
+        interrupt.check()?;
         let next = (ranked.len() == request.offset + request.limit)
             .then(|| ranked.last())
             .flatten()

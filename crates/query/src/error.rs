@@ -44,4 +44,8 @@ pub enum SearchError {
     },
     #[error("tantivy: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// The search was stopped by its [`crate::Interrupt`] (deadline or cancel); what it had
+    /// found is discarded.
+    #[error("the search was interrupted (deadline or cancel)")]
+    Interrupted,
 }

@@ -14,6 +14,7 @@ mod error;
 mod facets;
 mod field;
 mod highlight;
+mod interrupt;
 mod novelty;
 mod parser;
 mod proximity;
@@ -21,6 +22,7 @@ mod proximity;
 pub use ast::{Ast, Occur, Proximity};
 pub use collections::Collection;
 pub use collector::SortOrder;
+pub use compile::MAX_QUERY_EXPANSIONS;
 pub use engine::{
     Hit, SearchConfig, SearchEngine, SearchRequest, SearchResponse, Snippets, Stats, MAX_LIMIT,
     MAX_WINDOW,
@@ -29,8 +31,10 @@ pub use error::{QueryError, SearchError};
 pub use facets::{Facet, FacetValue, MAX_FACET_SIZE};
 pub use field::{DateField, FieldGroup, FieldRef, KNOWN_FIELDS};
 pub use highlight::Highlighter;
+pub use interrupt::Interrupt;
 pub use novelty::{
     Candidate, Category, Expression, Feature, FoundFeature, NoveltyFilters, NoveltyRequest,
     NoveltyResponse, PointMatch, PointReport, ScoreParts, MAX_NOVELTY_LIMIT, MAX_POINTS,
 };
 pub use parser::{parse, plain_text_query, DefaultOperator, MAX_QUERY_CHARS};
+pub use proximity::MAX_EXPANSIONS;

@@ -168,10 +168,24 @@ impl ReportRequest {
                     message: "differs from the cut-off of the given novelty result".into(),
                 });
             }
-            if novelty.points.is_empty() {
+            if novelty.points.is_empty() || novelty.points.len() > chaxin_query::MAX_POINTS {
                 return Err(ReportError {
                     field: "novelty.points",
-                    message: "the novelty result has no points".into(),
+                    message: format!(
+                        "the novelty result must have 1 to {} points, it has {}",
+                        chaxin_query::MAX_POINTS,
+                        novelty.points.len()
+                    ),
+                });
+            }
+            if novelty.candidates.len() > chaxin_query::MAX_NOVELTY_LIMIT {
+                return Err(ReportError {
+                    field: "novelty.candidates",
+                    message: format!(
+                        "the novelty result may list at most {} candidates, it has {}",
+                        chaxin_query::MAX_NOVELTY_LIMIT,
+                        novelty.candidates.len()
+                    ),
                 });
             }
         }

@@ -8,6 +8,7 @@ mod arxiv;
 mod csl;
 mod patentsview;
 mod refs;
+mod stream;
 mod uspto;
 mod util;
 
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use chaxin_index::Record;
 pub use refs::{normalise_issue, RefFormat};
+pub use stream::{import_reader, CHUNK_BYTES};
 
 use crate::error::{IngestError, LineError};
 use crate::input::write_output;

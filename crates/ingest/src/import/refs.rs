@@ -260,6 +260,12 @@ impl RefFormat {
         }
     }
 
+    /// Whether `line` starts a record (its tag is the start tag).
+    pub(crate) fn starts_record(self, line: &str) -> bool {
+        self.split_line(line.trim_end())
+            .is_some_and(|(tag, _)| tag == self.start_tag())
+    }
+
     /// The tag that starts a record.
     fn start_tag(self) -> &'static str {
         self.tags()[0].0

@@ -31,6 +31,7 @@ use crate::compile::{boolean, Clause, Compiler};
 use crate::engine::{check_langs, load_record, SearchEngine};
 use crate::error::SearchError;
 use crate::field::{DateField, FieldGroup, FieldRef};
+use crate::interrupt::{Interrupt, Interruptible};
 use crate::parser::{parse, DefaultOperator, MAX_QUERY_CHARS};
 use evidence::{DocText, PointEvidence};
 
@@ -494,6 +495,10 @@ impl SearchEngine {
             let query: Box<dyn Query> = compiled
                 .map(Clause::into_query)
                 .unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery));
+            let query: Box<dyn Query> = Box::new(Interruptible {
+                inner: query,
+                interrupt: compiler.interrupt.clone(),
+            });
             let hits = if purpose == "broad" {
                 let query = boolean(vec![
                     (TOccur::Must, query),
@@ -515,6 +520,7 @@ impl SearchEngine {
             } else {
                 query.count(searcher)? as u64
             };
+            compiler.interrupt.check()?;
             expressions.push(Expression {
                 purpose: purpose.to_string(),
                 expression: ast.to_string(),
@@ -526,14 +532,21 @@ impl SearchEngine {
 
     /// Runs a novelty request.
     pub fn novelty(&self, request: &NoveltyRequest) -> Result<NoveltyResponse, SearchError> {
+        self.novelty_until(request, &Interrupt::default())
+    }
+
+    /// Runs a novelty request that stops when `interrupt` fires
+    /// ([`SearchError::Interrupted`]).
+    pub fn novelty_until(
+        &self,
+        request: &NoveltyRequest,
+        interrupt: &Interrupt,
+    ) -> Result<NoveltyResponse, SearchError> {
         let started = Instant::now();
         request.validate()?;
         let searcher = self.reader.searcher();
         let analyzer = &self.index.analyzer;
-        let compiler = Compiler {
-            index: &self.index,
-            boosts: &self.config.boosts,
-        };
+        let compiler = Compiler::new(&self.index, &self.config.boosts, &searcher, interrupt);
         let restrictions = restrictions(request, &compiler)?;
         let idf = idf_of(&searcher, self);
 
@@ -592,6 +605,7 @@ impl SearchEngine {
         let mut scored = retrieved
             .par_iter()
             .map(|r| -> Result<Scored, SearchError> {
+                interrupt.check()?;
                 let record = load_record(&searcher, self.index.fields.source_json, r.address)?;
                 let text = DocText::new(analyzer, &record);
                 let mut evidence = Vec::with_capacity(point_features.len());
