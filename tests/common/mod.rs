@@ -216,6 +216,23 @@ fn dechunk(body: &str) -> String {
     out
 }
 
+/// Waits until the server's log holds `needle` at least `times` times (an event the server
+/// reports), checking every few milliseconds for at most `limit`.
+pub fn wait_for_log(server: &Server, needle: &str, times: usize, limit: Duration) {
+    let started = std::time::Instant::now();
+    loop {
+        let log = std::fs::read_to_string(&server.stderr_log).unwrap_or_default();
+        if log.matches(needle).count() >= times {
+            return;
+        }
+        assert!(
+            started.elapsed() < limit,
+            "`{needle}` not logged {times} times within {limit:?}:\n{log}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// `?q=` encoding for tests.
 pub fn enc(s: &str) -> String {
     let mut out = String::new();

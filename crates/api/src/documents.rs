@@ -266,7 +266,7 @@ async fn upload_into(
     let started = std::time::Instant::now();
 
     let (chunks, received) = mpsc::channel::<BodyPart>(CHANNEL_CHUNKS);
-    let write = exclusive(&state, move |state| {
+    let write_upload = move |state: &AppState| -> Result<UploadReport, ApiError> {
         let body = Limited {
             inner: ChannelReader {
                 chunks: received,
@@ -325,6 +325,14 @@ async fn upload_into(
         }
         let summary = commit(state, session)?;
         Ok(UploadReport::new(&summary, true, started))
+    };
+    let write = exclusive(&state, move |state| {
+        let outcome = write_upload(state);
+        if let Err(e) = &outcome {
+            // Logged here, on the writing thread: the request may be gone (a reset client).
+            tracing::warn!(target: "chaxin::write", "upload not committed: {}", e.message);
+        }
+        outcome
     });
 
     // Feed the body to the indexing thread as it arrives; only a body read to its end sends

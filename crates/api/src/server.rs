@@ -16,7 +16,7 @@ use crate::documents::WriteSettings;
 use crate::indexes::Catalog;
 use crate::metrics::{self, Metrics};
 use crate::routes;
-use crate::table::{configure, Matched};
+use crate::table::{self, configure, Matched};
 
 /// Header carrying the request id, taken from the client when it sends a usable one.
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -157,11 +157,14 @@ pub async fn serve(state: AppState, listener: TcpListener) -> std::io::Result<()
                     }
                     if let Some(state) = &state {
                         // Labels from the route table only, whatever the client sent.
-                        let route = res
-                            .request()
+                        let request = res.request();
+                        let route = request
                             .extensions()
                             .get::<Matched>()
-                            .map_or("unmatched", |m| m.0.path);
+                            .map(|m| m.0.path)
+                            // A known path with an unknown method (405).
+                            .or_else(|| table::pattern(request.match_pattern()?.as_str()))
+                            .unwrap_or("unmatched");
                         state.metrics.observe(
                             route,
                             metrics::method_label(&method),

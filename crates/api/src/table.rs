@@ -114,6 +114,11 @@ pub static ROUTES: &[RouteSpec] = &[
     route!(Post "/v1/aliases", Write, true, indexes::switch),
 ];
 
+/// The table's own copy of a path pattern (labels are only ever the table's strings).
+pub(crate) fn pattern(path: &str) -> Option<&'static str> {
+    ROUTES.iter().map(|r| r.path).find(|p| *p == path)
+}
+
 /// The row a request was routed to, left in its extensions for the metrics and the log.
 #[derive(Clone, Copy)]
 pub(crate) struct Matched(pub &'static RouteSpec);

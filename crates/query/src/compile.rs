@@ -35,7 +35,7 @@ pub(crate) struct Compiler<'a> {
 }
 
 /// Most terms all the truncations inside the proximities of one query may expand to, summed
-/// over operands and fields (the widest segment counts; Elasticsearch counts
+/// over operands and fields (Elasticsearch counts
 /// `max_clause_count` across the whole query the same way): a chain of wide proximities is
 /// refused before it reads anything.
 pub const MAX_QUERY_EXPANSIONS: usize = 16 * MAX_EXPANSIONS;
@@ -428,7 +428,7 @@ impl Compiler<'_> {
     }
 
     /// Refuses a proximity operand whose truncations expand to more than [`MAX_EXPANSIONS`]
-    /// terms in some searched field of some segment, and a query whose proximity operands
+    /// distinct terms in some searched field, and a query whose proximity operands
     /// expand to more than [`MAX_QUERY_EXPANSIONS`] terms in all (each is a posting list read
     /// with positions), naming the truncation that crossed the limit.
     fn check_expansions(&self, field: &Option<FieldRef>, operand: &Ast) -> Result<(), QueryError> {
@@ -446,30 +446,34 @@ impl Compiler<'_> {
         let fields = self.fields(field);
         for &(tf, _) in &fields {
             let exact = self.index.fields.exact(tf);
-            // Per segment, the terms of this operand so far.
-            let mut operand_terms = vec![0; self.searcher.segment_readers().len()];
+            // Distinct terms of this operand in the field, over all segments (so the limit
+            // does not depend on how the index happens to be segmented).
+            let mut operand_terms = std::collections::HashSet::new();
             for (pattern, column) in &truncations {
-                let mut widest = 0;
-                for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
-                    let expanded = expand(reader, exact, pattern, MAX_EXPANSIONS + 1)
-                        .map_err(|e| {
+                let mut terms = std::collections::HashSet::new();
+                for reader in self.searcher.segment_readers() {
+                    let expanded =
+                        expand(reader, exact, pattern, MAX_EXPANSIONS + 1).map_err(|e| {
                             QueryError::new(*column, format!("expanding `{pattern}`: {e}"))
-                        })?
-                        .len();
-                    operand_terms[segment] += expanded;
-                    widest = widest.max(expanded);
-                    if operand_terms[segment] > MAX_EXPANSIONS {
-                        return Err(QueryError::new(
-                            *column,
-                            format!(
-                                "truncation `{pattern}` inside a proximity matches more than \
-                                 {MAX_EXPANSIONS} terms (with the operand's other truncations); \
-                                 give a longer stem"
-                            ),
-                        ));
+                        })?;
+                    terms.extend(expanded);
+                    if terms.len() > MAX_EXPANSIONS {
+                        break;
                     }
                 }
-                let query_terms = self.expanded.fetch_add(widest, Relaxed) + widest;
+                let added = terms.len();
+                operand_terms.extend(terms);
+                if operand_terms.len() > MAX_EXPANSIONS {
+                    return Err(QueryError::new(
+                        *column,
+                        format!(
+                            "truncation `{pattern}` inside a proximity matches more than \
+                             {MAX_EXPANSIONS} terms (with the operand's other truncations); \
+                             give a longer stem"
+                        ),
+                    ));
+                }
+                let query_terms = self.expanded.fetch_add(added, Relaxed) + added;
                 if query_terms > MAX_QUERY_EXPANSIONS {
                     return Err(QueryError::new(
                         *column,

@@ -139,10 +139,13 @@ impl Weight for InterruptibleWeight {
                 if stopped {
                     return Score::MAX;
                 }
-                ticks = ticks.wrapping_add(1);
-                if ticks % CHECK_EVERY == 0 && self.interrupt.is_set() {
-                    stopped = true;
-                    return Score::MAX;
+                ticks += 1;
+                if ticks >= CHECK_EVERY {
+                    ticks = 0;
+                    if self.interrupt.is_set() {
+                        stopped = true;
+                        return Score::MAX;
+                    }
                 }
                 callback(doc, score)
             })
@@ -159,9 +162,10 @@ struct InterruptibleScorer {
 impl InterruptibleScorer {
     /// Whether to stop now (checked every [`CHECK_EVERY`] calls).
     fn stop(&mut self) -> bool {
-        self.ticks = self.ticks.wrapping_add(1);
-        if !self.stopped && self.ticks % CHECK_EVERY == 0 && self.interrupt.is_set() {
-            self.stopped = true;
+        self.ticks += 1;
+        if !self.stopped && self.ticks >= CHECK_EVERY {
+            self.ticks = 0;
+            self.stopped = self.interrupt.is_set();
         }
         self.stopped
     }
@@ -209,6 +213,59 @@ impl Scorer for InterruptibleScorer {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    /// An index of `n` documents of one text field.
+    fn index(n: usize) -> tantivy::Index {
+        let mut schema = tantivy::schema::Schema::builder();
+        let text = schema.add_text_field("text", tantivy::schema::TEXT);
+        let index = tantivy::Index::create_in_ram(schema.build());
+        let mut writer = index
+            .writer_with_num_threads(1, 15_000_000)
+            .unwrap_or_else(|e| panic!("{e}"));
+        for i in 0..n {
+            let doc = tantivy::doc!(text => format!("传感器 sensor {}", i % 7));
+            writer.add_document(doc).unwrap_or_else(|e| panic!("{e}"));
+        }
+        writer.commit().unwrap_or_else(|e| panic!("{e}"));
+        index
+    }
+
+    #[test]
+    fn an_interrupted_search_stops_within_a_check() {
+        let index = index(20_000);
+        let searcher = index.reader().unwrap_or_else(|e| panic!("{e}")).searcher();
+        let all = |interrupt: &Interrupt| Interruptible {
+            inner: Box::new(tantivy::query::AllQuery),
+            interrupt: interrupt.clone(),
+        };
+        let none = Interrupt::default();
+        let count = all(&none)
+            .count(&searcher)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(count, 20_000);
+        let fired = Interrupt::at(Instant::now());
+        assert_eq!(all(&fired).count(&searcher).unwrap_or_default(), 0);
+        assert!(fired.check().is_err());
+        // Cancelled from inside the collection after 100 documents: at most one more check
+        // interval of documents is seen.
+        let cancel = Interrupt::manual();
+        let query = all(&cancel);
+        let weight = query
+            .weight(EnableScoring::disabled_from_searcher(&searcher))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut seen = 0u32;
+        for reader in searcher.segment_readers() {
+            weight
+                .for_each(reader, &mut |_, _| {
+                    seen += 1;
+                    if seen == 100 {
+                        cancel.cancel();
+                    }
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert!((100..=100 + CHECK_EVERY).contains(&seen), "{seen}");
+    }
 
     #[test]
     fn fires_at_the_deadline_or_when_cancelled() {

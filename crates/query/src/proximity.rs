@@ -30,7 +30,7 @@ pub(crate) fn term_width(term: &str) -> usize {
     }
 }
 
-/// Most terms a truncation inside a proximity may expand to (in one segment), and most
+/// Most distinct terms a truncation inside a proximity may expand to in one field, and most
 /// alternatives one proximity operand may have: each alternative is a posting list the
 /// proximity reads with positions. A query past it is refused, naming the truncation (as
 /// Lucene's `maxBooleanClauses` does, at the same default).
