@@ -106,6 +106,17 @@ fn the_document_is_valid_and_lists_every_route() {
     assert!(registered.len() >= 19, "{registered:?}");
     assert_eq!(documented, registered, "documented vs registered routes");
 
+    // Each operation's security is its route's access in the table.
+    for route in chaxin_api::ROUTES {
+        let op = &doc["paths"][route.path][route.verb.as_str().to_lowercase()];
+        let expected = match route.access {
+            chaxin_api::Access::Public => serde_json::json!([{}]),
+            chaxin_api::Access::Read => serde_json::json!([{}, {"bearer": []}]),
+            chaxin_api::Access::Write => serde_json::json!([{"bearer": []}]),
+        };
+        assert_eq!(op["security"], expected, "{route:?}");
+    }
+
     // Every documented operation is served (answers something other than an unknown route).
     let auth = format!("Bearer {WRITE_KEY}");
     for (method, path) in &documented {

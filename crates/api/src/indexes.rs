@@ -245,7 +245,7 @@ struct NewIndex {
 }
 
 /// `POST /v1/indexes`: `{"name": "…"}` creates an empty index.
-#[utoipa::path(post, path = "/v1/indexes", tag = "indexes", request_body(content = String, content_type = "application/json", description = "`{\"name\": \"2026-11\"}`"), responses((status = 201, body = IndexInfo), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)))]
+#[utoipa::path(post, path = "/v1/indexes", tag = "indexes", request_body(content = String, content_type = "application/json", description = "`{\"name\": \"2026-11\"}`"), responses((status = 201, body = IndexInfo), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody), (status = 429, description = "`too_many_writes` (see `Retry-After`)", body = ErrorBody)))]
 pub(crate) async fn create(
     req: actix_web::HttpRequest,
     payload: actix_web::web::Payload,
@@ -265,7 +265,7 @@ pub(crate) async fn create(
 }
 
 /// `DELETE /v1/indexes/{name}`.
-#[utoipa::path(delete, path = "/v1/indexes/{name}", tag = "indexes", params(("name" = String, Path)), responses((status = 200, description = "deleted"), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody)))]
+#[utoipa::path(delete, path = "/v1/indexes/{name}", tag = "indexes", params(("name" = String, Path)), responses((status = 200, description = "deleted"), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 429, description = "`too_many_writes` (see `Retry-After`)", body = ErrorBody)))]
 pub(crate) async fn delete(
     path: actix_web::web::Path<String>,
     state: actix_web::web::Data<crate::AppState>,
@@ -297,7 +297,7 @@ struct AliasSwitch {
 }
 
 /// `POST /v1/aliases`: `{"alias": "main", "index": "…"}` switches searches atomically.
-#[utoipa::path(post, path = "/v1/aliases", tag = "indexes", request_body(content = String, content_type = "application/json", description = "`{\"alias\": \"main\", \"index\": \"2026-11\"}`"), responses((status = 200, description = "`{\"main\", \"previous\"}`"), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody)))]
+#[utoipa::path(post, path = "/v1/aliases", tag = "indexes", request_body(content = String, content_type = "application/json", description = "`{\"alias\": \"main\", \"index\": \"2026-11\"}`"), responses((status = 200, description = "`{\"main\", \"previous\"}`"), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody), (status = 429, description = "`too_many_writes` (see `Retry-After`)", body = ErrorBody)))]
 pub(crate) async fn switch(
     req: actix_web::HttpRequest,
     payload: actix_web::web::Payload,

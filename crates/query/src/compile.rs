@@ -450,6 +450,10 @@ impl Compiler<'_> {
             // does not depend on how the index happens to be segmented).
             let mut operand_terms = std::collections::HashSet::new();
             for (pattern, column) in &truncations {
+                // Past the deadline the search stops at its first scorer; no use counting.
+                if self.interrupt.is_set() {
+                    return Ok(());
+                }
                 let mut terms = std::collections::HashSet::new();
                 for reader in self.searcher.segment_readers() {
                     let expanded =

@@ -30,11 +30,12 @@ pub(crate) fn term_width(term: &str) -> usize {
     }
 }
 
-/// Most distinct terms a truncation inside a proximity may expand to in one field, and most
-/// alternatives one proximity operand may have: each alternative is a posting list the
-/// proximity reads with positions. A query past it is refused, naming the truncation (as
-/// Lucene's `maxBooleanClauses` does, at the same default).
-pub const MAX_EXPANSIONS: usize = 1024;
+/// Most distinct terms the truncations of one proximity operand may expand to in one field:
+/// each is a posting list the proximity reads with positions. A query past it is refused,
+/// naming the truncation (as Elasticsearch's `indices.query.bool.max_clause_count` does, at its
+/// usual value); the proximity's cost is linear in the postings, so the limit bounds memory and
+/// set-up work, and the deadline bounds the rest.
+pub const MAX_EXPANSIONS: usize = 4096;
 
 /// One way an operand can occur.
 #[derive(Debug, Clone, PartialEq)]
