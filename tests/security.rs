@@ -267,45 +267,58 @@ fn wide_truncations_in_proximities_are_refused_with_their_column() {
 }
 
 /// Finding 4: an upload whose connection is reset commits nothing, with a Content-Length
-/// body and with a chunked one.
+/// body and with a chunked one, also when it was queued behind another write (the old code
+/// took the closed channel of a dropped request for the end of its body and committed the
+/// lines that had arrived).
 #[test]
 fn a_reset_upload_commits_nothing() {
     let (_dir, server) = start(&[]);
     let before = documents(&server);
-    let lines: String = (0..20_000)
+    let lines: Vec<String> = (0..60_000)
         .map(|i| {
             json!({"id": format!("reset-{i}"), "title": format!("复位上传 reset upload {i}")})
                 .to_string()
-                + "\n"
         })
         .collect();
-    let part = &lines.as_bytes()[..lines.len() / 3];
-    for (round, chunked) in [false, true].into_iter().enumerate() {
-        let mut stream = TcpStream::connect(&server.addr).expect("connect");
-        let framing = if chunked {
-            "Transfer-Encoding: chunked".to_string()
-        } else {
-            format!("Content-Length: {}", lines.len())
-        };
-        let head = format!(
+    let whole = lines.join("\n") + "\n";
+    // A third of the lines, each whole: what arrived is valid on its own.
+    let part = lines[..20_000].join("\n") + "\n";
+    let connect = || TcpStream::connect(&server.addr).expect("connect");
+    let head = |framing: &str| {
+        format!(
             "POST /v1/documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {WRITE_KEY}\r\nContent-Type: application/x-ndjson\r\n{framing}\r\n\r\n"
-        );
-        stream.write_all(head.as_bytes()).expect("head");
+        )
+    };
+    for (round, chunked) in [false, true].into_iter().enumerate() {
+        // A stalled upload that holds (or waits for) the write lock.
+        let mut holder = connect();
+        holder
+            .write_all((head("Content-Length: 1000") + "{").as_bytes())
+            .expect("holder");
+        let mut upload = connect();
         if chunked {
-            stream
+            upload
+                .write_all(head("Transfer-Encoding: chunked").as_bytes())
+                .expect("head");
+            upload
                 .write_all(format!("{:x}\r\n", part.len()).as_bytes())
                 .expect("size");
-            stream.write_all(part).expect("chunk");
-            stream.write_all(b"\r\n").expect("chunk end");
+            upload.write_all(part.as_bytes()).expect("chunk");
+            upload.write_all(b"\r\n").expect("chunk end");
         } else {
-            stream.write_all(part).expect("part");
+            upload
+                .write_all(head(&format!("Content-Length: {}", whole.len())).as_bytes())
+                .expect("head");
+            upload.write_all(part.as_bytes()).expect("part");
         }
-        drop(stream);
-        // The server says so when the write ends, whether or not anyone is left to answer.
+        drop(upload);
+        drop(holder);
+        // Each write says when it ends without committing, whether or not anyone is left to
+        // answer: the holder and the reset upload.
         common::wait_for_log(
             &server,
-            "upload not committed",
-            round + 1,
+            "not committed",
+            2 * (round + 1),
             Duration::from_secs(60),
         );
         assert_eq!(documents(&server), before, "chunked: {chunked}");

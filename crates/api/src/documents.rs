@@ -202,7 +202,9 @@ pub(crate) async fn exclusive<T: Send + 'static>(
     write: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let admitted = admit(state)?;
+    let waiting = Waiting;
     let one_writer = Arc::clone(&state.write_lock).lock_owned().await;
+    std::mem::forget(waiting);
     let state = Arc::clone(&state.clone().into_inner());
     web::block(move || {
         let _held = (admitted, one_writer);
@@ -210,6 +212,18 @@ pub(crate) async fn exclusive<T: Send + 'static>(
     })
     .await
     .map_err(|e| ApiError::internal("worker pool", e))?
+}
+
+/// Logs a queued write dropped before it ran (its client left): nothing of it is written.
+struct Waiting;
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        tracing::warn!(
+            target: "chaxin::write",
+            "write not committed: its client left while it waited for the write lock"
+        );
+    }
 }
 
 /// Commits `session` and reloads the served searcher so the change is visible on return.
