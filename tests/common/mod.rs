@@ -216,6 +216,13 @@ fn dechunk(body: &str) -> String {
     out
 }
 
+/// Closes `stream` with a reset (RST), as a client that crashed or lost its network does.
+pub fn reset(stream: TcpStream) {
+    let socket = socket2::Socket::from(stream);
+    let _ = socket.set_linger(Some(Duration::ZERO));
+    drop(socket);
+}
+
 /// Waits until the server's log holds `needle` at least `times` times (an event the server
 /// reports), checking every few milliseconds for at most `limit`.
 pub fn wait_for_log(server: &Server, needle: &str, times: usize, limit: Duration) {
