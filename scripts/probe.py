@@ -260,6 +260,7 @@ def main():
             status = slow.response()[0]
             break
     report("6 a body at 5 bytes/s", f"{status} after {time.time() - t0:.1f} s", status == 408 and time.time() - t0 < 30)
+    slow.close()
     request(base, "PUT", "/v1/documents/probe-sync", [auth, ("Content-Type", "application/json")], b'{"title":"sync"}')
     s = request(base, "GET", "/v1/documents/probe-gone")[0]
     report("6 the PUT whose client left while queued", f"GET afterwards: {s}", s == 404)
