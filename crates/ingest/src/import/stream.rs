@@ -82,8 +82,11 @@ pub fn import_reader(
             skipping = false;
             if chunk.text.len() >= CHUNK_BYTES {
                 chunk.flush(format, header.as_deref(), file, each)?;
-                chunk.first_line = number;
             }
+            // This line starts the record whose size is checked below.
+            chunk.record_start = chunk.text.len();
+            chunk.record_bytes = 0;
+            chunk.record_line = Some(number);
         }
         if skipping {
             continue;
@@ -102,11 +105,6 @@ pub fn import_reader(
             });
             skipping = true;
             continue;
-        }
-        if starts {
-            chunk.record_start = chunk.text.len();
-            chunk.record_bytes = 0;
-            chunk.record_line = Some(number);
         }
         if chunk.text.is_empty() {
             chunk.first_line = number;
@@ -239,6 +237,20 @@ mod tests {
         let (ids, errors) = streamed(Format::Patentsview, &csv);
         assert_eq!((ids, errors.clone()), whole(Format::Patentsview, &csv));
         assert_eq!(errors, vec![60_002]);
+    }
+
+    #[test]
+    fn a_large_record_under_the_limit_does_not_count_against_the_next() {
+        // The first record is 4 bytes under the limit; the next one's first line is longer.
+        let first = "TY  - JOUR\nTI  - 大\nAB  - \nER  - \n".len();
+        let big = "y".repeat(MAX_LINE_BYTES - 4 - first);
+        let ris =
+            format!("TY  - JOUR\nTI  - 大\nAB  - {big}\nER  - \nTY  - JOUR\nTI  - 次\nER  - \n");
+        let (ids, errors) = streamed(Format::Refs(RefFormat::Ris), &ris);
+        assert_eq!(
+            (ids, errors),
+            (vec!["大".to_string(), "次".to_string()], vec![])
+        );
     }
 
     #[test]
