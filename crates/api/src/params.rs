@@ -91,15 +91,12 @@ pub(crate) fn check_utf8(uri: &actix_web::http::Uri) -> Result<(), ApiError> {
     }
     for pair in uri.query().unwrap_or_default().split('&') {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let decode = |s: &str| {
-            percent_decode_str(&s.replace('+', " "))
-                .decode_utf8()
-                .map(|c| c.into_owned())
-        };
-        let Ok(name) = decode(key) else {
+        // `+` (a space) is ASCII: it cannot change whether the bytes are UTF-8.
+        let Ok(name) = percent_decode_str(key).decode_utf8() else {
             return bad("-".into(), "a parameter name");
         };
-        if decode(value).is_err() {
+        if percent_decode_str(value).decode_utf8().is_err() {
+            let name = name.replace('+', " ");
             return bad(name.clone(), &format!("parameter `{name}`"));
         }
     }

@@ -19,14 +19,14 @@ use crate::ast::{Ast, Occur, Proximity};
 use crate::error::QueryError;
 use crate::field::{DateField, FieldRef, RawField};
 use crate::interrupt::Interrupt;
-use crate::proximity::{expand, term_width, Pattern, ProximityQuery, MAX_EXPANSIONS};
+use crate::proximity::{expand, term_width, Pattern, ProximityQuery, Terms, MAX_EXPANSIONS};
 
 /// Compiles queries against one index with given default fields and boosts.
 pub(crate) struct Compiler<'a> {
     pub index: &'a ChaxinIndex,
     pub boosts: &'a [(TextField, f32)],
-    /// The segments truncations inside proximities are expanded against (to refuse those
-    /// that expand past [`MAX_EXPANSIONS`] before any work is done).
+    /// The segments truncations inside proximities are expanded against, once, when the
+    /// query is compiled (and refused past [`MAX_EXPANSIONS`] before any search work).
     pub searcher: &'a tantivy::Searcher,
     /// Handed to the proximity scorers, which check it between candidates.
     pub interrupt: &'a Interrupt,
@@ -381,7 +381,12 @@ impl Compiler<'_> {
             Ast::Wildcard { pattern, .. } if pattern.chars().any(chaxin_text::is_han) => {
                 phrase(&pattern.replace('*', "")).into_iter().collect()
             }
-            Ast::Wildcard { pattern, .. } => vec![Pattern::Glob(pattern.to_lowercase())],
+            Ast::Wildcard {
+                pattern, column, ..
+            } => vec![Pattern::Glob {
+                glob: pattern.to_lowercase(),
+                column: *column,
+            }],
             Ast::Bool(clauses) => clauses.iter().flat_map(|(_, a)| self.patterns(a)).collect(),
             _ => Vec::new(),
         }
@@ -400,24 +405,18 @@ impl Compiler<'_> {
         if left_patterns.is_empty() || right_patterns.is_empty() {
             return Ok(Some(Clause::Query(Box::new(EmptyQuery))));
         }
-        for side in [left, right] {
-            self.check_expansions(&field, side)?;
+        let mut per_field: Vec<BoxQuery> = Vec::new();
+        for (tf, _) in self.fields(&field) {
+            let exact = self.index.fields.exact(tf);
+            per_field.push(Box::new(ProximityQuery {
+                field: exact,
+                left: self.alternatives(exact, &left_patterns)?,
+                right: self.alternatives(exact, &right_patterns)?,
+                proximity,
+                interrupt: self.interrupt.clone(),
+            }));
         }
-        let positions = any(self
-            .fields(&field)
-            .iter()
-            .map(|&(tf, _)| {
-                let q: BoxQuery = Box::new(ProximityQuery {
-                    field: self.index.fields.exact(tf),
-                    left: left_patterns.clone(),
-                    right: right_patterns.clone(),
-                    proximity,
-                    interrupt: self.interrupt.clone(),
-                });
-                q
-            })
-            .collect())
-        .unwrap_or_else(|| Box::new(EmptyQuery));
+        let positions = any(per_field).unwrap_or_else(|| Box::new(EmptyQuery));
         let mut clauses = vec![(TOccur::Must, filter(positions))];
         for side in [left, right] {
             if let Some(c) = self.node(&side.clone().with_field(field), false)? {
@@ -427,70 +426,65 @@ impl Compiler<'_> {
         Ok(Some(Clause::Query(boolean(clauses))))
     }
 
-    /// Refuses a proximity operand whose truncations expand to more than [`MAX_EXPANSIONS`]
-    /// distinct terms in some searched field, and a query whose proximity operands
-    /// expand to more than [`MAX_QUERY_EXPANSIONS`] terms in all (each is a posting list read
-    /// with positions), naming the truncation that crossed the limit.
-    fn check_expansions(&self, field: &Option<FieldRef>, operand: &Ast) -> Result<(), QueryError> {
-        let mut truncations = Vec::new();
-        operand.visit_positive(&mut |ast| {
-            if let Ast::Wildcard {
-                pattern, column, ..
-            } = ast
-            {
-                if !pattern.chars().any(chaxin_text::is_han) {
-                    truncations.push((pattern.to_lowercase(), *column));
+    /// The alternatives of a proximity operand in the exact field `exact`: its phrases, and
+    /// the terms its truncations match in the index. Refuses an operand whose truncations
+    /// match more than [`MAX_EXPANSIONS`] distinct terms, and a query whose proximities'
+    /// truncations match more than [`MAX_QUERY_EXPANSIONS`] in all (each term is a posting
+    /// list read with positions), naming the truncation that crossed the limit. Terms are
+    /// counted over all segments, so the limit does not depend on how the index is segmented.
+    fn alternatives(&self, exact: Field, patterns: &[Pattern]) -> Result<Vec<Terms>, QueryError> {
+        let mut out = Vec::new();
+        let mut operand_terms = std::collections::BTreeSet::new();
+        for pattern in patterns {
+            let (glob, column) = match pattern {
+                Pattern::Phrase(terms) => {
+                    out.push(terms.clone());
+                    continue;
+                }
+                Pattern::Glob { glob, column } => (glob, *column),
+            };
+            // Past the deadline the search stops at its first scorer; no use expanding.
+            if self.interrupt.is_set() {
+                break;
+            }
+            let mut terms = std::collections::BTreeSet::new();
+            for reader in self.searcher.segment_readers() {
+                let expanded = expand(reader, exact, glob, MAX_EXPANSIONS + 1)
+                    .map_err(|e| QueryError::new(column, format!("expanding `{glob}`: {e}")))?;
+                terms.extend(expanded);
+                if terms.len() > MAX_EXPANSIONS {
+                    break;
                 }
             }
-        });
-        let fields = self.fields(field);
-        for &(tf, _) in &fields {
-            let exact = self.index.fields.exact(tf);
-            // Distinct terms of this operand in the field, over all segments (so the limit
-            // does not depend on how the index happens to be segmented).
-            let mut operand_terms = std::collections::HashSet::new();
-            for (pattern, column) in &truncations {
-                // Past the deadline the search stops at its first scorer; no use counting.
-                if self.interrupt.is_set() {
-                    return Ok(());
+            let added = terms.len();
+            for term in terms {
+                if operand_terms.insert(term.clone()) {
+                    out.push(vec![(0, term, 1)]);
                 }
-                let mut terms = std::collections::HashSet::new();
-                for reader in self.searcher.segment_readers() {
-                    let expanded =
-                        expand(reader, exact, pattern, MAX_EXPANSIONS + 1).map_err(|e| {
-                            QueryError::new(*column, format!("expanding `{pattern}`: {e}"))
-                        })?;
-                    terms.extend(expanded);
-                    if terms.len() > MAX_EXPANSIONS {
-                        break;
-                    }
-                }
-                let added = terms.len();
-                operand_terms.extend(terms);
-                if operand_terms.len() > MAX_EXPANSIONS {
-                    return Err(QueryError::new(
-                        *column,
-                        format!(
-                            "truncation `{pattern}` inside a proximity matches more than \
-                             {MAX_EXPANSIONS} terms (with the operand's other truncations); \
-                             give a longer stem"
-                        ),
-                    ));
-                }
-                let query_terms = self.expanded.fetch_add(added, Relaxed) + added;
-                if query_terms > MAX_QUERY_EXPANSIONS {
-                    return Err(QueryError::new(
-                        *column,
-                        format!(
-                            "truncation `{pattern}`: the truncations inside proximities of this \
-                             query match more than {MAX_QUERY_EXPANSIONS} terms in all; use fewer \
-                             truncations or longer stems"
-                        ),
-                    ));
-                }
+            }
+            if operand_terms.len() > MAX_EXPANSIONS {
+                return Err(QueryError::new(
+                    column,
+                    format!(
+                        "truncation `{glob}` inside a proximity matches more than \
+                         {MAX_EXPANSIONS} terms (with the operand's other truncations); \
+                         give a longer stem"
+                    ),
+                ));
+            }
+            let query_terms = self.expanded.fetch_add(added, Relaxed) + added;
+            if query_terms > MAX_QUERY_EXPANSIONS {
+                return Err(QueryError::new(
+                    column,
+                    format!(
+                        "truncation `{glob}`: the truncations inside proximities of this query \
+                         match more than {MAX_QUERY_EXPANSIONS} terms in all; use fewer \
+                         truncations or longer stems"
+                    ),
+                ));
             }
         }
-        Ok(())
+        Ok(out)
     }
 
     fn dates(

@@ -37,21 +37,29 @@ pub(crate) fn term_width(term: &str) -> usize {
 /// set-up work, and the deadline bounds the rest.
 pub const MAX_EXPANSIONS: usize = 4096;
 
-/// One way an operand can occur.
+/// Exact-stream terms at relative positions, each with the positions it covers: one way an
+/// operand can occur.
+pub(crate) type Terms = Vec<(usize, String, usize)>;
+
+/// One way an operand can occur, as the query says it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Pattern {
-    /// Exact-stream terms at relative positions, each with the positions it covers.
-    Phrase(Vec<(usize, String, usize)>),
-    /// A truncated word: `*` any characters, `?` one (lowercase).
-    Glob(String),
+    Phrase(Terms),
+    /// A truncated word: `*` any characters, `?` one (lowercase), at `column` of the query.
+    /// Expanded to its terms once, when the query is compiled.
+    Glob {
+        glob: String,
+        column: usize,
+    },
 }
 
-/// Both operands (each a list of alternatives) within `proximity` in `field`.
+/// Both operands (each a list of alternatives, truncations already expanded) within
+/// `proximity` in `field`.
 #[derive(Debug, Clone)]
 pub(crate) struct ProximityQuery {
     pub field: Field,
-    pub left: Vec<Pattern>,
-    pub right: Vec<Pattern>,
+    pub left: Vec<Terms>,
+    pub right: Vec<Terms>,
     pub proximity: Proximity,
     /// Checked every [`CHECK_CANDIDATES`] candidates: a proximity can read many candidates
     /// between two matches, and so between two checks of an enclosing [`Interruptible`].
@@ -73,24 +81,16 @@ impl Query for ProximityQuery {
 type Resolved = Vec<Vec<(usize, Term, usize)>>;
 
 impl ProximityQuery {
-    fn resolve(&self, reader: &SegmentReader, patterns: &[Pattern]) -> tantivy::Result<Resolved> {
-        let mut out = Vec::new();
-        for pattern in patterns {
-            match pattern {
-                Pattern::Phrase(terms) => out.push(
-                    terms
-                        .iter()
-                        .map(|(o, t, w)| (*o, Term::from_field_text(self.field, t), *w))
-                        .collect(),
-                ),
-                Pattern::Glob(glob) => {
-                    for term in expand(reader, self.field, glob, MAX_EXPANSIONS)? {
-                        out.push(vec![(0, Term::from_field_text(self.field, &term), 1)]);
-                    }
-                }
-            }
-        }
-        Ok(out)
+    fn resolve(&self, alternatives: &[Terms]) -> Resolved {
+        alternatives
+            .iter()
+            .map(|terms| {
+                terms
+                    .iter()
+                    .map(|(o, t, w)| (*o, Term::from_field_text(self.field, t), *w))
+                    .collect()
+            })
+            .collect()
     }
 }
 
@@ -198,8 +198,8 @@ impl Weight for ProximityQuery {
         if self.interrupt.is_set() {
             return Ok(Box::new(EmptyScorer));
         }
-        let left = self.resolve(reader, &self.left)?;
-        let right = self.resolve(reader, &self.right)?;
+        let left = self.resolve(&self.left);
+        let right = self.resolve(&self.right);
         if left.is_empty() || right.is_empty() {
             return Ok(Box::new(EmptyScorer));
         }

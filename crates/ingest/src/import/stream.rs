@@ -75,7 +75,6 @@ pub fn import_reader(
         if !header_done {
             header.get_or_insert_with(String::new).push_str(line);
             header_done = !in_quotes;
-            chunk.first_line = number + 1;
             continue;
         }
         if starts {
