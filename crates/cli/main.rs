@@ -1,6 +1,7 @@
 //! `chaxin`: the command-line front end (index, serve, search, import).
 
 mod config;
+mod lexicon;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -64,6 +65,10 @@ enum Command {
     /// Evaluate ranking on test collections in BEIR layout (corpus.jsonl, queries.jsonl,
     /// qrels/test.tsv): nDCG@10, Recall@100, MAP@100, MRR@10, PRES@100.
     Eval(EvalArgs),
+    /// Build the bilingual (zh ↔ en) lexicon from dictionaries and bilingual records, or look
+    /// terms up in it.
+    #[command(subcommand)]
+    Lexicon(lexicon::LexiconCommand),
     /// Write a synthetic benchmark corpus: records recombined from real ones (deterministic
     /// for a seed).
     Generate(GenerateArgs),
@@ -95,10 +100,21 @@ struct EvalArgs {
     /// Also write each set's ranking as a TREC run file `<dir>/<set>.run` (for trec_eval).
     #[arg(long)]
     runs: Option<PathBuf>,
+    /// Novelty mode: also write, per set, `<dir>/<set>.explain.ndjson`: each query's concepts
+    /// and its top candidates with their score parts.
+    #[arg(long)]
+    explain: Option<PathBuf>,
     /// `search`: each query as plain text; `novelty`: each query as a one-point novelty
     /// request.
     #[arg(long, value_enum, default_value_t = EvalMode::Search)]
     mode: EvalMode,
+    /// Bilingual lexicon directory (`none`: search without one).
+    #[arg(long, default_value = "index-data/lexicon")]
+    lexicon: PathBuf,
+    /// Only the queries whose judged papers are in fold K of N (`1/2`), for a lexicon mined
+    /// with `chaxin lexicon build --hold-out K/N`.
+    #[arg(long, value_name = "K/N")]
+    fold: Option<String>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -292,6 +308,7 @@ fn main() {
         Command::Report(args) => run_report(args),
         Command::Eval(args) => run_eval(args),
         Command::Generate(args) => run_generate(args),
+        Command::Lexicon(command) => lexicon::run(command),
     };
     if let Err(err) = result {
         eprintln!("error: {err:#}");
@@ -697,21 +714,62 @@ fn run_generate(args: GenerateArgs) -> Result<()> {
     Ok(())
 }
 
+/// Loads the lexicon files of `dir` (`none`, or a directory that does not exist: an empty
+/// lexicon), logging what was loaded.
+fn load_lexicon(dir: &Path) -> Result<chaxin_lexicon::Lexicon> {
+    if dir.as_os_str() == "none" {
+        return Ok(chaxin_lexicon::Lexicon::default());
+    }
+    let started = std::time::Instant::now();
+    let lexicon = chaxin_lexicon::load_dir(dir)?;
+    for (origin, pairs) in lexicon.origins() {
+        tracing::info!("lexicon {}: {origin}, {pairs} pairs", dir.display());
+    }
+    if lexicon.is_empty() {
+        tracing::warn!("no lexicon in {}: search stays in the query's language", dir.display());
+    } else {
+        tracing::info!("lexicon loaded in {:.2} s", started.elapsed().as_secs_f64());
+    }
+    Ok(lexicon)
+}
+
 fn run_eval(args: EvalArgs) -> Result<()> {
     let mut reports = Vec::new();
+    let config = SearchConfig {
+        lexicon: Arc::new(load_lexicon(&args.lexicon)?),
+        ..SearchConfig::default()
+    };
+    let fold = args.fold.as_deref().map(lexicon::parse_fold).transpose()?;
     for dir in &args.dirs {
-        let dataset = chaxin_eval::load(dir)?;
+        let mut dataset = chaxin_eval::load(dir)?;
+        if let Some((k, n)) = fold {
+            dataset.keep_fold(k, n);
+        }
         let mode = match args.mode {
             EvalMode::Search => chaxin_eval::Mode::Search,
             EvalMode::Novelty => chaxin_eval::Mode::Novelty,
         };
-        let report = chaxin_eval::evaluate(&dataset, &SearchConfig::default(), mode)?;
+        let report = chaxin_eval::evaluate(&dataset, &config, mode)?;
         if let Some(runs) = &args.runs {
             std::fs::create_dir_all(runs)
                 .with_context(|| format!("creating {}", runs.display()))?;
             let path = runs.join(format!("{}.run", report.name));
             std::fs::write(&path, chaxin_eval::trec_run(&report))
                 .with_context(|| format!("writing {}", path.display()))?;
+        }
+        if let Some(dir) = &args.explain {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            let path = dir.join(format!("{}.explain.ndjson", report.name));
+            let mut lines = String::new();
+            for (query, explanation) in &report.explanations {
+                let mut line = serde_json::json!({ "id": query });
+                if let (Some(line), Some(e)) = (line.as_object_mut(), explanation.as_object()) {
+                    line.extend(e.clone());
+                }
+                lines.push_str(&line.to_string());
+                lines.push('\n');
+            }
+            std::fs::write(&path, lines).with_context(|| format!("writing {}", path.display()))?;
         }
         reports.push(report);
     }

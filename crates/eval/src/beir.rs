@@ -50,6 +50,28 @@ pub struct Dataset {
     pub qrels: HashMap<String, HashMap<String, i32>>,
 }
 
+impl Dataset {
+    /// Keeps the queries whose judged documents belong to fold `k` of `n` (the paper a
+    /// document comes from: `cx201601.00052-en` → `201601.00052`, see
+    /// [`chaxin_lexicon::mine::fold_of`]), so that a lexicon mined without that fold is
+    /// evaluated on papers it has not seen.
+    pub fn keep_fold(&mut self, k: usize, n: usize) {
+        let paper = |doc: &str| -> String {
+            let id = doc.strip_prefix("cx").unwrap_or(doc);
+            id.rsplit_once('-').map_or(id, |(paper, _)| paper).to_string()
+        };
+        let qrels = &self.qrels;
+        self.queries.retain(|(id, _)| {
+            qrels.get(id).is_some_and(|judged| {
+                judged
+                    .iter()
+                    .filter(|(_, &g)| g > 0)
+                    .all(|(doc, _)| chaxin_lexicon::mine::fold_of(&paper(doc), n) == k)
+            })
+        });
+    }
+}
+
 fn read(path: &Path) -> Result<String, EvalError> {
     std::fs::read_to_string(path).map_err(|source| EvalError::Io {
         path: path.to_path_buf(),

@@ -46,6 +46,10 @@ pub struct SetReport {
     /// The ranking of every query (document ids, best first).
     #[serde(skip)]
     pub rankings: BTreeMap<String, Vec<String>>,
+    /// Novelty mode: per query, the point's concepts and the top candidates with their score
+    /// parts (one JSON object), to see why a ranking came out as it did.
+    #[serde(skip)]
+    pub explanations: BTreeMap<String, serde_json::Value>,
 }
 
 /// How queries are run.
@@ -112,6 +116,7 @@ pub fn evaluate(
     let mut search_time = std::time::Duration::ZERO;
     let mut per_query = BTreeMap::new();
     let mut rankings = BTreeMap::new();
+    let mut explanations = BTreeMap::new();
     for (id, text) in &dataset.queries {
         let Some(judgments) = dataset.qrels.get(id) else {
             continue;
@@ -139,12 +144,35 @@ pub fn evaluate(
                     ..NoveltyRequest::default()
                 };
                 match engine.novelty(&request) {
-                    Ok(response) => response
+                    Ok(response) => {
+                        let top: Vec<serde_json::Value> = response
+                            .candidates
+                            .iter()
+                            .take(3)
+                            .map(|c| {
+                                serde_json::json!({
+                                    "id": c.id,
+                                    "score": c.score,
+                                    "parts": c.points.first().map(|p| p.explanation),
+                                })
+                            })
+                            .collect();
+                        explanations.insert(
+                            id.clone(),
+                            serde_json::json!({
+                                "query": text,
+                                "relevant": judgments.keys().collect::<Vec<_>>(),
+                                "features": response.points.first().map(|p| &p.features),
+                                "top": top,
+                            }),
+                        );
+                        response
                         .candidates
                         .into_iter()
                         .flat_map(|c| std::iter::once(c.id).chain(c.collapsed))
                         .take(MAX_LIMIT)
-                        .collect(),
+                        .collect()
+                    }
                     // A query of stop words only finds nothing, as in search mode.
                     Err(chaxin_query::SearchError::InvalidValue { .. }) => Vec::new(),
                     Err(e) => return Err(failed(e)),
@@ -186,6 +214,7 @@ pub fn evaluate(
         queries_per_sec: per_query.len() as f64 / search_time.as_secs_f64().max(1e-9),
         per_query,
         rankings,
+        explanations,
     })
 }
 

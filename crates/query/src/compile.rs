@@ -286,6 +286,20 @@ impl Compiler<'_> {
             .collect()
     }
 
+    /// Main-stream `terms` over the default fields, each weighted by its field's boost × its
+    /// own weight (a ranking clause built outside the query language).
+    pub(crate) fn weighted_terms(
+        &self,
+        field: Option<FieldRef>,
+        terms: &[(String, f32)],
+    ) -> Vec<(Term, f32)> {
+        let fields = self.fields(&field);
+        terms
+            .iter()
+            .flat_map(|(term, weight)| self.term_over_fields(&fields, term, *weight))
+            .collect()
+    }
+
     fn fields(&self, field: &Option<FieldRef>) -> Vec<(TextField, f32)> {
         match field {
             Some(FieldRef::Text(tf)) => vec![(*tf, 1.0)],

@@ -33,6 +33,9 @@ pub struct SearchConfig {
     pub boosts: Vec<(TextField, f32)>,
     /// Length of abstract snippets, in characters.
     pub snippet_chars: usize,
+    /// The bilingual lexicon that gives concepts their forms in the other language (empty:
+    /// no cross-language search). Loaded once per process and shared.
+    pub lexicon: std::sync::Arc<chaxin_lexicon::Lexicon>,
 }
 
 impl Default for SearchConfig {
@@ -46,6 +49,7 @@ impl Default for SearchConfig {
                 (TextField::Description, 0.5),
             ],
             snippet_chars: 200,
+            lexicon: Default::default(),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use chaxin_lexicon::{is_function_word, Lang, Lexicon, Source, FUNCTION_CHARS};
 use chaxin_text::{Analyzer, Token};
 
 use crate::compile::is_maximal;
@@ -84,25 +85,61 @@ const GENERIC_WORDS: &[&str] = &[
     "assembly",
 ];
 
-/// One feature of a point.
+/// Most forms in the other language a concept carries (best first).
+pub const MAX_FORMS: usize = 4;
+/// Smallest confidence of a form in the other language.
+pub const MIN_FORM_CONFIDENCE: f32 = 0.3;
+/// A form's confidence must be at least this share of the concept's best form.
+const RELATIVE_FORM_CONFIDENCE: f32 = 0.4;
+/// A concept is essential when its weight is at least this share of the point's heaviest
+/// concept (`神经网络` is not essential to a point about soft-sensing NOx in boilers, on a
+/// corpus where neural networks are everywhere).
+pub const ESSENTIAL_SHARE: f32 = 0.6;
+
+/// Another way of writing a concept: a synonym, variant or translation.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Form {
+    pub text: String,
+    #[schema(value_type = String, example = "en")]
+    pub lang: Lang,
+    #[schema(value_type = String, example = "dictionary")]
+    pub source: Source,
+    /// In (0, 1].
+    pub confidence: f32,
+}
+
+/// One feature (technical concept) of a point.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Feature {
-    /// The words as written in the point.
+    /// The concept as written in the point.
     pub text: String,
     /// The main-stream terms that must occur, consecutively (one term, except for a
-    /// synonym key that the analyzer splits, such as `石墨烯` → `石墨`, `烯`).
+    /// multiword concept or a synonym key that the analyzer splits, such as `石墨烯` →
+    /// `石墨`, `烯`).
     #[serde(skip)]
     pub terms: Vec<String>,
-    /// Other ways of saying it (from the request's synonyms), as main-stream terms; a
-    /// multi-term alternative must occur as consecutive terms.
+    /// Language of the concept as written.
+    #[serde(default = "default_lang")]
+    #[schema(value_type = String, example = "zh")]
+    pub lang: Lang,
+    /// The texts of `forms` (what the report lists as search terms).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub synonyms: Vec<String>,
+    /// Other ways of saying it, with where each comes from and how sure it is: the request's
+    /// synonyms (`user`), the lexicon's translations (`dictionary`, `corpus`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forms: Vec<Form>,
+    /// Main-stream terms of each form, in the order of `forms`; a multi-term form must occur
+    /// as consecutive terms.
     #[serde(skip)]
     pub synonym_terms: Vec<Vec<String>>,
-    /// Inverse document frequency in the index.
+    /// Inverse document frequency in the index (of its commonest form, when it has forms).
     pub weight: f32,
-    /// A word such as `方法` or `system`: ranked, not reported.
+    /// A word such as `方法` or `system`: ranked, not a concept, not reported.
     pub generic: bool,
+    /// Needed for `X`: the point is disclosed only where every essential concept is.
+    #[serde(default)]
+    pub essential: bool,
     /// Positions it spans in the point.
     #[serde(skip)]
     pub span: usize,
@@ -112,82 +149,424 @@ pub struct Feature {
     pub bigrams: Vec<(usize, String)>,
 }
 
-/// Extracts the features of `point`: its maximal terms (not part of a longer term), in
-/// order, each once. `idf` gives a term's inverse document frequency.
-pub fn extract(
-    analyzer: &Analyzer,
-    point: &str,
-    synonyms: &BTreeMap<String, Vec<String>>,
-    generic: &HashSet<String>,
-    idf: &dyn Fn(&str) -> f32,
-) -> Vec<Feature> {
+fn default_lang() -> Lang {
+    Lang::Zh
+}
+
+impl Feature {
+    /// True when the concept has a form in `lang` other than itself.
+    pub fn has_form_in(&self, lang: Lang) -> bool {
+        self.forms.iter().any(|f| f.lang == lang)
+    }
+}
+
+/// What concept extraction looks things up in.
+pub struct Context<'a> {
+    pub analyzer: &'a Analyzer,
+    pub lexicon: &'a Lexicon,
+    /// The request's synonyms: `{"石墨烯": ["graphene"]}`.
+    pub synonyms: &'a BTreeMap<String, Vec<String>>,
+    /// Main-stream terms of the generic words.
+    pub generic: &'a HashSet<String>,
+    /// A term's inverse document frequency.
+    pub idf: &'a dyn Fn(&str) -> f32,
+    /// True when a main-stream term occurs in the index: a translation the index never uses
+    /// (`patency` for 开放) makes way for the next one.
+    pub occurs: &'a dyn Fn(&str) -> bool,
+}
+
+/// Where a multiword concept stands in the point and how it is looked up.
+struct Span {
+    range: std::ops::Range<usize>,
+    /// A synonym key of the request, or a lexicon key with its language.
+    lookup: Lookup,
+}
+
+enum Lookup {
+    User(String),
+    Lexicon(Lang, String),
+}
+
+
+/// Multiword concepts of the point found in the lexicon: Chinese by forward maximum matching
+/// over each Han run (`以软测量结果` → `软测量`, whatever jieba made of `以软`), English by the
+/// longest run of consecutive terms that is a lexicon key (`flue gas`, `neural network`).
+fn lexicon_spans(cx: &Context<'_>, point: &str, tokens: &[Token]) -> Vec<Span> {
+    let mut spans = Vec::new();
+    if cx.lexicon.is_empty() {
+        return spans;
+    }
+    let norm = chaxin_text::normalize(point);
+    let chars: Vec<char> = norm.text.chars().collect();
+    let longest = cx.lexicon.zh_max_chars().min(MAX_CONCEPT_CHARS);
+    let mut i = 0;
+    while i < chars.len() {
+        if !chaxin_text::is_han(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let run_end = (i..chars.len())
+            .find(|&j| !chaxin_text::is_han(chars[j]))
+            .unwrap_or(chars.len());
+        let found = (2..=longest.min(run_end - i)).rev().find_map(|len| {
+            let candidate: String = chars[i..i + len].iter().collect();
+            let glued = [candidate.chars().next(), candidate.chars().last()]
+                .into_iter()
+                .flatten()
+                .any(|c| FUNCTION_CHARS.contains(c));
+            let usable = cx.lexicon.knows(Lang::Zh, &candidate)
+                && !is_function_word(&candidate)
+                && !chaxin_lexicon::FUNCTION_WORDS
+                    .iter()
+                    .any(|w| candidate.starts_with(w) || candidate.ends_with(w))
+                && !lexicon_forms(cx, Lang::Zh, &candidate).is_empty();
+            let is_word = || {
+                let range = norm.original_range(i, i + len);
+                tokens
+                    .iter()
+                    .any(|t| t.offset_from == range.start && t.offset_to == range.end)
+            };
+            (usable && (!glued || is_word())).then_some((len, candidate))
+        });
+        match found {
+            // Only multi-word matches need a span; a single jieba word is its own token.
+            Some((len, key)) => {
+                let range = norm.original_range(i, i + len);
+                let is_one_token = tokens
+                    .iter()
+                    .any(|t| t.offset_from == range.start && t.offset_to == range.end);
+                if !is_one_token {
+                    spans.push(Span {
+                        range,
+                        lookup: Lookup::Lexicon(Lang::Zh, key),
+                    });
+                }
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+    // English: maximal word tokens, consecutive (stop words between keep their positions).
+    let words: Vec<&Token> = tokens
+        .iter()
+        .filter(|t| is_maximal(t, tokens) && !t.text.chars().any(chaxin_text::is_han))
+        .collect();
+    let longest = cx.lexicon.en_max_terms().min(MAX_CONCEPT_TERMS);
+    let mut i = 0;
+    while i < words.len() {
+        let mut taken = 1;
+        for n in (2..=longest.min(words.len() - i)).rev() {
+            let run = &words[i..i + n];
+            let consecutive = run.windows(2).all(|w| w[1].position <= w[0].position + 3);
+            if !consecutive
+                || cx.generic.contains(&run[0].text)
+                || cx.generic.contains(&run[n - 1].text)
+            {
+                continue;
+            }
+            let key = run.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+            if cx.lexicon.knows(Lang::En, &key) {
+                spans.push(Span {
+                    range: run[0].offset_from..run[n - 1].offset_to,
+                    lookup: Lookup::Lexicon(Lang::En, key),
+                });
+                taken = n;
+                break;
+            }
+        }
+        i += taken;
+    }
+    spans
+}
+
+/// Longest Chinese concept matched in the lexicon, in characters.
+const MAX_CONCEPT_CHARS: usize = 8;
+/// Longest English concept matched in the lexicon, in terms.
+const MAX_CONCEPT_TERMS: usize = 4;
+
+/// The lexicon's forms of a key in `lang`, best first (`feature` keeps the best
+/// [`MAX_FORMS`] that occur in the index).
+fn lexicon_forms(cx: &Context<'_>, lang: Lang, key: &str) -> Vec<Form> {
+    let entries = cx.lexicon.translations(lang, key);
+    let best = entries.first().map_or(0.0, |e| e.confidence);
+    entries
+        .iter()
+        .filter(|e| {
+            e.confidence >= MIN_FORM_CONFIDENCE && e.confidence >= RELATIVE_FORM_CONFIDENCE * best
+        })
+        .map(|e| Form {
+            text: e.text.clone(),
+            lang: lang.other(),
+            source: e.source,
+            confidence: e.confidence,
+        })
+        .collect()
+}
+
+/// Share of its confidence a part's translation keeps as a form of the whole word.
+const PART_SHARE: f32 = 0.7;
+
+/// For a Chinese word of three or more characters no dictionary translates (`海月水母`,
+/// `阵天线`): the translations of the lexicon terms inside it (`水母` jellyfish, `天线` antenna),
+/// found by forward maximum matching, at [`PART_SHARE`] of their confidence. A record that
+/// names the head of the concept in the other language discloses part of it.
+fn part_forms(cx: &Context<'_>, word: &str) -> Vec<Form> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < 3 {
+        return Vec::new();
+    }
+    let mut forms = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let found = (2..=(chars.len() - i).min(MAX_CONCEPT_CHARS))
+            .rev()
+            .filter(|&len| len < chars.len())
+            .find_map(|len| {
+                let part: String = chars[i..i + len].iter().collect();
+                if is_function_word(&part) {
+                    return None;
+                }
+                let translations = lexicon_forms(cx, Lang::Zh, &part);
+                (!translations.is_empty()).then_some((len, translations))
+            });
+        match found {
+            Some((len, translations)) => {
+                forms.extend(translations.into_iter().take(2).map(|mut f| {
+                    f.confidence *= PART_SHARE;
+                    f
+                }));
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+    forms
+}
+
+/// Confidence of a concept's pinyin spelling as its English form.
+const PINYIN_CONFIDENCE: f32 = 0.5;
+
+/// For a Chinese word no dictionary translates, most often a name (`盐城`, `黄龙山`): its
+/// pinyin as English writes names, whole and without a last character such as 山 or 市
+/// (`huanglongshan`, `huanglong`). `feature` keeps only spellings the index uses.
+fn pinyin_forms(cx: &Context<'_>, word: &str) -> Vec<Form> {
+    let chars: Vec<char> = word.chars().collect();
+    if !(2..=4).contains(&chars.len()) {
+        return Vec::new();
+    }
+    let mut spellings: Vec<String> = cx.lexicon.pinyin(word).into_iter().collect();
+    if chars.len() >= 3 {
+        let stem: String = chars[..chars.len() - 1].iter().collect();
+        spellings.extend(cx.lexicon.pinyin(&stem));
+    }
+    spellings
+        .into_iter()
+        .map(|text| Form {
+            text,
+            lang: Lang::En,
+            source: Source::Dictionary,
+            confidence: PINYIN_CONFIDENCE,
+        })
+        .collect()
+}
+
+/// Extracts the features (concepts) of `point`, in order, each once: multiword concepts of
+/// the request's synonyms and of the lexicon kept whole, then the point's other maximal terms
+/// (not part of a longer term) that are not function words. Each carries its forms in the
+/// other language, its weight (idf) and whether it is essential.
+pub fn extract(cx: &Context<'_>, point: &str) -> Vec<Feature> {
+    let analyzer = cx.analyzer;
     let tokens = analyzer.analyze(point);
     // Synonym keys written in the point are features of their own, whatever the
     // segmentation (ASCII case-insensitive; byte offsets are those of the point).
     let lower = point.to_ascii_lowercase();
-    let mut keys: Vec<(std::ops::Range<usize>, &str)> = Vec::new();
-    for key in synonyms.keys() {
+    let mut spans: Vec<Span> = Vec::new();
+    for key in cx.synonyms.keys() {
         let needle = key.trim().to_ascii_lowercase();
         if needle.is_empty() {
             continue;
         }
         for (at, _) in lower.match_indices(&needle) {
-            keys.push((at..at + needle.len(), key.as_str()));
+            spans.push(Span {
+                range: at..at + needle.len(),
+                lookup: Lookup::User(key.clone()),
+            });
+        }
+    }
+    for span in lexicon_spans(cx, point, &tokens) {
+        let overlaps = spans
+            .iter()
+            .any(|s| s.range.start < span.range.end && span.range.start < s.range.end);
+        if !overlaps {
+            spans.push(span);
         }
     }
     let mut seen = HashSet::new();
     let mut features = Vec::new();
     for token in &tokens {
-        let key = keys
+        let overlapping = spans
             .iter()
-            .find(|(r, _)| r.start <= token.offset_from && token.offset_to <= r.end);
-        if let Some((range, key)) = key {
-            if !seen.insert(format!("\u{1}{key}")) {
+            .find(|s| s.range.start < token.offset_to && token.offset_from < s.range.end);
+        if let Some(span) = overlapping {
+            let range = span.range.clone();
+            let text = point[range].to_string();
+            if !seen.insert(format!("\u{1}{}", text.to_lowercase())) {
                 continue;
             }
-            let terms = main_terms(analyzer, key);
+            let terms = main_terms(analyzer, &text);
             if terms.is_empty() {
                 continue;
             }
-            let text = point[range.clone()].to_string();
-            let alternatives = &synonyms[*key];
-            let weight = terms.iter().map(|t| idf(t)).fold(0.0, f32::max);
-            let span = if text.chars().all(chaxin_text::is_han) {
+            let (lang, mut forms) = match &span.lookup {
+                Lookup::User(key) => {
+                    let lang = lang_of(key);
+                    let forms = cx.synonyms[key]
+                        .iter()
+                        .map(|s| Form {
+                            text: s.clone(),
+                            lang: lang_of(s),
+                            source: Source::User,
+                            confidence: 1.0,
+                        })
+                        .collect();
+                    (lang, forms)
+                }
+                Lookup::Lexicon(lang, key) => (*lang, lexicon_forms(cx, *lang, key)),
+            };
+            if let Lookup::User(key) = &span.lookup {
+                // The lexicon still translates a user's word unless the user gave that
+                // language's forms.
+                let lang = lang_of(key);
+                if !forms.iter().any(|f| f.lang != lang) {
+                    if let Some(k) = lexicon_key(analyzer, lang, key) {
+                        forms.extend(lexicon_forms(cx, lang, &k));
+                    }
+                }
+            }
+            let span_width = if text.chars().all(chaxin_text::is_han) {
                 term_width(&text)
             } else {
                 terms.len()
             };
-            features.push(Feature {
-                bigrams: han_bigrams(analyzer, &text),
-                text,
-                terms,
-                synonyms: alternatives.clone(),
-                synonym_terms: alternatives
-                    .iter()
-                    .map(|s| main_terms(analyzer, s))
-                    .filter(|t| !t.is_empty())
-                    .collect(),
-                weight,
-                generic: false,
-                span,
-            });
+            features.push(feature(cx, text, terms, lang, forms, false, span_width));
             continue;
         }
         if !is_maximal(token, &tokens) || !seen.insert(token.text.clone()) {
             continue;
         }
-        features.push(Feature {
-            text: point[token.offset_from..token.offset_to].to_string(),
-            terms: vec![token.text.clone()],
-            synonyms: Vec::new(),
-            synonym_terms: Vec::new(),
-            weight: idf(&token.text),
-            generic: generic.contains(&token.text),
-            span: span_of(token),
-            bigrams: han_bigrams(analyzer, &token.text),
-        });
+        let text = point[token.offset_from..token.offset_to].to_string();
+        let han = token.text.chars().all(chaxin_text::is_han);
+        let mut generic = cx.generic.contains(&token.text);
+        if han {
+            if is_function_word(&token.text) {
+                continue;
+            }
+            // A lone character (`中`, `软` of `以软`) or a word glued to a function character
+            // still ranks, like a generic word, but is no concept.
+            let known = cx.lexicon.knows(Lang::Zh, &token.text);
+            let glued = !known
+                && [token.text.chars().next(), token.text.chars().last()]
+                    .into_iter()
+                    .flatten()
+                    .any(|c| FUNCTION_CHARS.contains(c));
+            generic |= token.text.chars().count() < 2 || glued;
+        }
+        let lang = if han { Lang::Zh } else { Lang::En };
+        let mut forms = if generic {
+            Vec::new()
+        } else {
+            lexicon_forms(cx, lang, &token.text)
+        };
+        if han && !generic && forms.is_empty() {
+            forms = part_forms(cx, &token.text);
+            forms.extend(pinyin_forms(cx, &token.text));
+        }
+        features.push(feature(
+            cx,
+            text,
+            vec![token.text.clone()],
+            lang,
+            forms,
+            generic,
+            span_of(token),
+        ));
     }
+    mark_essential(&mut features);
     features
+}
+
+/// Language of a written word: Chinese when it has a Han character.
+fn lang_of(text: &str) -> Lang {
+    if text.chars().any(chaxin_text::is_han) {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
+fn lexicon_key(analyzer: &Analyzer, lang: Lang, text: &str) -> Option<String> {
+    match lang {
+        Lang::Zh => chaxin_lexicon::zh_key(text),
+        Lang::En => chaxin_lexicon::en_key(analyzer, text),
+    }
+}
+
+fn feature(
+    cx: &Context<'_>,
+    text: String,
+    terms: Vec<String>,
+    lang: Lang,
+    forms: Vec<Form>,
+    generic: bool,
+    span: usize,
+) -> Feature {
+    let mut kept = Vec::with_capacity(forms.len());
+    let mut form_terms = Vec::with_capacity(forms.len());
+    for form in forms {
+        if kept.len() == MAX_FORMS {
+            break;
+        }
+        let t = main_terms(cx.analyzer, &form.text);
+        let occurs = form.source == Source::User || t.iter().all(|t| (cx.occurs)(t));
+        if occurs && !t.is_empty() && t != terms && !form_terms.contains(&t) {
+            form_terms.push(t);
+            kept.push(form);
+        }
+    }
+    // The weight of a concept is that of its commonest form: a Chinese word that is rare in
+    // a mostly English index is as common as its English translation.
+    let idf_of = |terms: &[String]| terms.iter().map(|t| (cx.idf)(t)).fold(0.0, f32::max);
+    let weight = form_terms
+        .iter()
+        .zip(&kept)
+        .filter(|(_, f)| f.lang != lang)
+        .map(|(t, _)| idf_of(t))
+        .fold(idf_of(&terms), f32::min);
+    Feature {
+        bigrams: han_bigrams(cx.analyzer, &text),
+        synonyms: kept.iter().map(|f| f.text.clone()).collect(),
+        text,
+        terms,
+        lang,
+        forms: kept,
+        synonym_terms: form_terms,
+        weight,
+        generic,
+        essential: false,
+        span,
+    }
+}
+
+/// Marks the concepts of at least [`ESSENTIAL_SHARE`] of the heaviest one's weight essential.
+fn mark_essential(features: &mut [Feature]) {
+    let heaviest = features
+        .iter()
+        .filter(|f| !f.generic)
+        .map(|f| f.weight)
+        .fold(0.0, f32::max);
+    for f in features.iter_mut() {
+        f.essential = !f.generic && f.weight >= ESSENTIAL_SHARE * heaviest;
+    }
 }
 
 /// Character bigrams of a Han word of two or more characters (none otherwise).

@@ -47,6 +47,15 @@ pub const MAX_NOVELTY_LIMIT: usize = 200;
 /// ±0.001; 0.4 and more lowered Cranfield's recall (BENCHMARKS.md).
 const EXACT_WEIGHT: f32 = 0.25;
 
+/// Weight of the words of a concept that has no form in the other language (see
+/// `SearchEngine::ranking_terms`).
+const UNTRANSLATED_WEIGHT: f32 = 0.5;
+/// Largest factor by which a record's score is scaled up for the concepts of a point that
+/// have no form in the record's language.
+const LANGUAGE_GAP_FACTOR: f32 = 2.0;
+/// Largest factor by which a form's term is weighted up to its concept's weight.
+const MAX_FORM_RATIO: f32 = 3.0;
+
 /// Weight of the proximity credit (in BM25 units).
 const PROXIMITY_WEIGHT: f32 = 1.0;
 /// Weight of the covered share of the point, times the point's total feature weight.
@@ -473,6 +482,7 @@ impl SearchEngine {
         features: &[Feature],
         restrictions: &[(Occur, Ast)],
         limit: usize,
+        idf: &dyn Fn(&str) -> f32,
     ) -> Result<(Vec<Expression>, Vec<Ranked>), SearchError> {
         let all: Vec<&Feature> = features.iter().collect();
         let broad = expression(&all, Occur::Should, restrictions);
@@ -483,7 +493,6 @@ impl SearchEngine {
             EXACT_WEIGHT,
         );
         let mut expressions = Vec::with_capacity(2);
-        let mut ranked = Vec::new();
         for (purpose, ast) in [("broad", &broad), ("all", &every)] {
             // `must` was checked; what is left to fail are filter values.
             let compiled = compiler
@@ -495,31 +504,11 @@ impl SearchEngine {
             let query: Box<dyn Query> = compiled
                 .map(Clause::into_query)
                 .unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery));
-            let query: Box<dyn Query> = Box::new(Interruptible {
+            let query = Interruptible {
                 inner: query,
                 interrupt: compiler.interrupt.clone(),
-            });
-            let hits = if purpose == "broad" {
-                let query = boolean(vec![
-                    (TOccur::Must, query),
-                    (TOccur::Should, Clause::Terms(exact.clone()).into_query()),
-                ]);
-                let id_field = self
-                    .index
-                    .fields
-                    .schema
-                    .get_field_name(self.index.fields.id);
-                let collector = TopByScoreThenId::relevance(
-                    RERANK_DEPTH.max(limit),
-                    id_field.to_string(),
-                    false,
-                );
-                let (count, top) = searcher.search(&query, &collector)?;
-                ranked = top;
-                count
-            } else {
-                query.count(searcher)? as u64
             };
+            let hits = query.count(searcher)? as u64;
             compiler.interrupt.check()?;
             expressions.push(Expression {
                 purpose: purpose.to_string(),
@@ -527,7 +516,119 @@ impl SearchEngine {
                 hits,
             });
         }
+        // The candidates: the broad expression's records (its terms and forms, weighted as in
+        // `ranking_terms`), ranked with the point's exact-stream terms as extra evidence.
+        let mut terms = self.ranking_terms(compiler, features, idf);
+        terms.extend(exact);
+        let ranking: Box<dyn Query> = Box::new(Interruptible {
+            inner: Clause::Terms(terms).into_query(),
+            interrupt: compiler.interrupt.clone(),
+        });
+        let ranking: Box<dyn Query> = if restrictions.is_empty() {
+            ranking
+        } else {
+            let filters = Ast::Bool(restrictions.to_vec());
+            let compiled = compiler
+                .compile(&filters)
+                .map_err(|e| SearchError::InvalidValue {
+                    field: "filters",
+                    message: e.message,
+                })?
+                .map(Clause::into_query)
+                .unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery));
+            boolean(vec![(TOccur::Must, ranking), (TOccur::Must, crate::compile::filter(compiled))])
+        };
+        let id_field = self
+            .index
+            .fields
+            .schema
+            .get_field_name(self.index.fields.id);
+        let collector =
+            TopByScoreThenId::relevance(RERANK_DEPTH.max(limit), id_field.to_string(), false);
+        let crosses = features
+            .iter()
+            .any(|f| f.forms.iter().any(|form| form.lang != f.lang));
+        let ranked = if crosses {
+            // The best candidates of each language: in a mixed index the point's own language
+            // would otherwise fill the re-ranking depth with records that merely share its
+            // untranslated words (国内外: both must be there to compare).
+            let chinese: Box<dyn Query> = Box::new(tantivy::query::TermQuery::new(
+                Term::from_field_text(self.index.fields.lang, "zh"),
+                tantivy::schema::IndexRecordOption::Basic,
+            ));
+            let mut ranked = Vec::new();
+            for occur in [TOccur::Must, TOccur::MustNot] {
+                let query = boolean(vec![
+                    (TOccur::Must, ranking.box_clone()),
+                    (occur, crate::compile::filter(chinese.box_clone())),
+                ]);
+                let (_, top) = searcher.search(&query, &collector)?;
+                ranked.extend(top);
+                compiler.interrupt.check()?;
+            }
+            ranked
+        } else {
+            let (_, ranked) = searcher.search(&ranking, &collector)?;
+            ranked
+        };
+        compiler.interrupt.check()?;
         Ok((expressions, ranked))
+    }
+
+    /// The ranking terms of a point's features: each feature's own terms as the query
+    /// language scores a word, and its forms' terms weighted so that a form counts like the
+    /// concept itself (one term, whatever the form's own idf: a rare mistranslation must not
+    /// outweigh the concept), times the form's confidence, shared among a multiword form's
+    /// terms. A concept with no form in the other language is damped by
+    /// [`UNTRANSLATED_WEIGHT`] when a lexicon is loaded: in a mixed-language index its words
+    /// would otherwise pull in same-language records on other subjects.
+    fn ranking_terms(
+        &self,
+        compiler: &Compiler<'_>,
+        features: &[Feature],
+        idf: &dyn Fn(&str) -> f32,
+    ) -> Vec<(Term, f32)> {
+        let field = Some(FieldRef::Group(FieldGroup::FullText));
+        let mut out = Vec::new();
+        for feature in features {
+            let translated = feature.forms.iter().any(|f| f.lang != feature.lang);
+            let damping = if translated || self.config.lexicon.is_empty() {
+                1.0
+            } else {
+                UNTRANSLATED_WEIGHT
+            };
+            // The concept's own words count as much as the concept (its commonest form): a
+            // Chinese word is rarer in a mostly English index than its translation, and would
+            // otherwise outweigh it.
+            let own_idf = feature.terms.iter().map(|t| idf(t)).fold(0.0, f32::max);
+            let scale = if translated {
+                (feature.weight / own_idf.max(0.05)).min(1.0)
+            } else {
+                damping
+            };
+            let own = word(&feature.text).with_field(field);
+            if let Ok(Some(Clause::Terms(terms))) = compiler.compile(&own) {
+                out.extend(terms.into_iter().map(|(t, w)| (t, w * scale)));
+            }
+            let best = feature
+                .forms
+                .iter()
+                .map(|f| f.confidence)
+                .fold(f32::MIN_POSITIVE, f32::max);
+            let mut weights: BTreeMap<&str, f32> = BTreeMap::new();
+            for (form, terms) in feature.forms.iter().zip(&feature.synonym_terms) {
+                let share = form.confidence / best / terms.len().max(1) as f32;
+                for term in terms {
+                    let ratio = (feature.weight / idf(term).max(0.05)).min(MAX_FORM_RATIO);
+                    let w = weights.entry(term.as_str()).or_default();
+                    *w = w.max(share * ratio);
+                }
+            }
+            let weights: Vec<(String, f32)> =
+                weights.into_iter().map(|(t, w)| (t.to_string(), w)).collect();
+            out.extend(compiler.weighted_terms(field, &weights));
+        }
+        out
     }
 
     /// Runs a novelty request.
@@ -557,8 +658,15 @@ impl SearchEngine {
             .par_iter()
             .enumerate()
             .map(|(p, point)| {
-                let features =
-                    features::extract(analyzer, point, &request.synonyms, &generic, &idf);
+                let context = features::Context {
+                    analyzer,
+                    lexicon: &self.config.lexicon,
+                    synonyms: &request.synonyms,
+                    generic: &generic,
+                    idf: &idf,
+                    occurs: &|term: &str| occurs(&searcher, self, term),
+                };
+                let features = features::extract(&context, point);
                 if features.is_empty() {
                     return Err(SearchError::InvalidValue {
                         field: "points",
@@ -572,6 +680,7 @@ impl SearchEngine {
                     &features,
                     &restrictions,
                     request.limit,
+                    &idf,
                 )?;
                 Ok((features, expressions, ranked))
             })
@@ -611,10 +720,24 @@ impl SearchEngine {
                 let mut evidence = Vec::with_capacity(point_features.len());
                 let mut parts = Vec::with_capacity(point_features.len());
                 for (p, features) in point_features.iter().enumerate() {
-                    let e = text.evidence(features);
+                    let mut e = text.evidence(features);
                     let total: f32 = features.iter().map(|f| f.weight).sum();
-                    let score = r.bm25[p]
-                        + PROXIMITY_WEIGHT * e.proximity
+                    // Judged on what the point says in the record's language: a concept the
+                    // lexicon cannot translate is no evidence against a record in the other
+                    // language (its weight is left out of that record's coverage and its
+                    // score scaled up, at most LANGUAGE_GAP_FACTOR).
+                    let reachable = reachable_weight(features, &record);
+                    let factor = if self.config.lexicon.is_empty() || reachable <= 0.0 {
+                        // Nothing of the point can be said in the record's language: it was
+                        // found through a stray word, there is nothing to scale.
+                        1.0
+                    } else {
+                        (total / reachable).min(LANGUAGE_GAP_FACTOR)
+                    };
+                    e.coverage = (e.coverage * factor).min(1.0);
+                    e.sentence_coverage = (e.sentence_coverage * factor).min(1.0);
+                    let score = r.bm25[p] * factor
+                        + PROXIMITY_WEIGHT * e.proximity * factor
                         + (COVERAGE_WEIGHT * e.coverage + SENTENCE_WEIGHT * e.sentence_coverage)
                             * total;
                     parts.push(ScoreParts {
@@ -780,6 +903,37 @@ impl SearchEngine {
     }
 }
 
+/// Weight of the features of a point that a record can disclose in its own language: all of
+/// them for a record in the point's language or in both, else those with a form in the
+/// record's language.
+fn reachable_weight(features: &[Feature], record: &Record) -> f32 {
+    let lang = match record.lang() {
+        "zh" => chaxin_lexicon::Lang::Zh,
+        _ => chaxin_lexicon::Lang::En,
+    };
+    let bilingual = record
+        .title
+        .as_ref()
+        .is_some_and(|t| t.texts().iter().any(|t| t.chars().any(chaxin_text::is_han)))
+        && record
+            .title
+            .as_ref()
+            .is_some_and(|t| t.texts().iter().any(|t| !t.chars().any(chaxin_text::is_han)));
+    features
+        .iter()
+        .filter(|f| bilingual || f.lang == lang || f.has_form_in(lang) || is_code(&f.text))
+        .map(|f| f.weight)
+        .sum()
+}
+
+/// A token written the same in both languages: with a digit or two capitals (`NOx`, `Pin1`,
+/// `225GHz`, `LncRNA`), and no Han character.
+fn is_code(text: &str) -> bool {
+    !text.chars().any(chaxin_text::is_han)
+        && (text.chars().any(|c| c.is_ascii_digit())
+            || text.chars().filter(char::is_ascii_uppercase).count() >= 2)
+}
+
 /// Three decimals; `+ 0.0` turns the `-0.0` of an empty float sum into `0.0`.
 fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0 + 0.0
@@ -804,6 +958,14 @@ fn key_features(features: &[Feature]) -> Vec<&Feature> {
     } else {
         key
     }
+}
+
+/// True when the main-stream `term` occurs in one of the default fields.
+fn occurs(searcher: &Searcher, engine: &SearchEngine, term: &str) -> bool {
+    engine.config.boosts.iter().any(|(tf, _)| {
+        let term = Term::from_field_text(engine.index.fields.main(*tf), term);
+        searcher.doc_freq(&term).unwrap_or(0) > 0
+    })
 }
 
 /// BM25's idf of a main-stream term, from its document frequency in the default fields (the

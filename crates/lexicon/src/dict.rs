@@ -1,0 +1,321 @@
+//! The shipped dictionaries, read into translation pairs: CC-CEDICT (Chinese → English
+//! glosses) and ECDICT (English → Chinese senses, many technical multiword terms with a domain
+//! tag such as `[化]` or `[计]`).
+//!
+//! A dictionary gives senses, not translations: `to use; to employ` or `氧化氮(通常指NO一氧化氮)`.
+//! Only senses that are themselves a term are kept (parentheticals and grammatical notes
+//! removed; a Chinese side of 2 to 12 Han characters, an English side of 1 to 5 terms), and
+//! the first senses of an entry are trusted more than the later ones.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+
+use crate::keys::KeyMaker;
+use crate::Pair;
+
+/// Translations kept per key and direction after reading a dictionary: the best ones (a
+/// common word such as `网络` is a sense of hundreds of English headwords).
+pub const KEEP_PER_KEY: usize = 6;
+
+/// Errors while reading a dictionary, with the line.
+#[derive(Debug, thiserror::Error)]
+pub enum DictError {
+    #[error("line {line}: {message}")]
+    Line { line: u64, message: String },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Removes `(…)`, `（…）` and `[…]` groups (nested ones too).
+fn strip_brackets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' | '（' | '[' | '【' => depth += 1,
+            ')' | '）' | ']' | '】' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// True for an English term as dictionaries write one: letters, digits, spaces, hyphens,
+/// apostrophes and dots, with at least one letter.
+fn is_english_term(text: &str) -> bool {
+    text.chars().any(|c| c.is_ascii_alphabetic())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '\'' | '.' | '/'))
+}
+
+/// Confidence of the `rank`-th sense (0-based) of an entry.
+fn sense_confidence(first: f32, rank: usize) -> f32 {
+    (first - 0.08 * rank as f32).max(0.3)
+}
+
+/// CC-CEDICT lines (`Trad Simp [pin1 yin1] /gloss/gloss/`) → pairs.
+pub fn read_cedict(reader: impl BufRead, keys: &KeyMaker) -> Result<Vec<Pair>, DictError> {
+    let mut pairs = Vec::new();
+    for (n, line) in reader.lines().enumerate() {
+        let line = line?;
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let bad = |message: &str| DictError::Line {
+            line: n as u64 + 1,
+            message: message.to_string(),
+        };
+        let (head, glosses) = line.split_once('/').ok_or_else(|| bad("no `/gloss/`"))?;
+        let simplified = head
+            .split_whitespace()
+            .nth(1)
+            .ok_or_else(|| bad("no simplified headword"))?;
+        let Some(zh) = keys.zh(simplified) else {
+            continue;
+        };
+        let mut rank = 0;
+        for gloss in glosses.split('/') {
+            let gloss = gloss.trim();
+            let lower = gloss.to_ascii_lowercase();
+            if gloss.is_empty()
+                || ["cl:", "variant of", "old variant", "see ", "surname ", "abbr. for", "used in", "also written", "also pr.", "erhua variant"]
+                    .iter()
+                    .any(|p| lower.starts_with(p))
+            {
+                continue;
+            }
+            for sense in strip_brackets(gloss).split(';') {
+                let sense = sense.trim();
+                let sense = sense.strip_prefix("to ").unwrap_or(sense).trim();
+                if !is_english_term(sense) {
+                    continue;
+                }
+                let Some(en_key) = keys.en(sense) else {
+                    continue;
+                };
+                pairs.push(Pair {
+                    zh: zh.clone(),
+                    en_key,
+                    en: sense.to_string(),
+                    confidence: sense_confidence(0.7, rank),
+                });
+                rank += 1;
+            }
+        }
+    }
+    Ok(prune(pairs))
+}
+
+/// The commonest reading (toneless pinyin) of every character of CC-CEDICT's simplified
+/// headwords, counted over the words it occurs in (`行`: `xing` in more words than `hang`),
+/// for spelling names the dictionaries do not translate (`盐城` → `yancheng`).
+pub fn read_cedict_readings(
+    reader: impl BufRead,
+) -> Result<std::collections::BTreeMap<char, String>, DictError> {
+    let mut counts: HashMap<char, HashMap<String, u32>> = HashMap::new();
+    for line in reader.lines() {
+        let line = line?;
+        if line.starts_with('#') {
+            continue;
+        }
+        let (Some(open), Some(close)) = (line.find('['), line.find(']')) else {
+            continue;
+        };
+        let Some(simplified) = line[..open].split_whitespace().nth(1) else {
+            continue;
+        };
+        let syllables: Vec<String> = line[open + 1..close]
+            .split_whitespace()
+            .map(|s| {
+                s.chars()
+                    .filter(|c| c.is_ascii_alphabetic() || *c == ':')
+                    .collect::<String>()
+                    .to_ascii_lowercase()
+                    .replace("u:", "v")
+            })
+            .collect();
+        let chars: Vec<char> = simplified.chars().collect();
+        if chars.len() != syllables.len() {
+            continue;
+        }
+        for (c, syllable) in chars.into_iter().zip(syllables) {
+            if chaxin_text::is_han(c) && !syllable.is_empty() {
+                *counts.entry(c).or_default().entry(syllable).or_default() += 1;
+            }
+        }
+    }
+    Ok(counts
+        .into_iter()
+        .filter_map(|(c, readings)| {
+            let best = readings
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))?;
+            Some((c, best.0))
+        })
+        .collect())
+}
+
+/// ECDICT's CSV (`word,phonetic,definition,translation,pos,collins,oxford,tag,bnc,frq,…`) →
+/// pairs. `translation` holds one sense group per line (a literal `\n`), each maybe with a part
+/// of speech (`n.`) and a domain tag (`[化]`); `[网络]` groups look web-mined and are trusted
+/// less.
+pub fn read_ecdict(reader: impl std::io::Read, keys: &KeyMaker) -> Result<Vec<Pair>, DictError> {
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(reader);
+    let mut pairs = Vec::new();
+    for (n, row) in csv.records().enumerate() {
+        let row = row.map_err(|e| DictError::Line {
+            line: n as u64 + 2,
+            message: e.to_string(),
+        })?;
+        let (Some(word), Some(translation)) = (row.get(0), row.get(3)) else {
+            continue;
+        };
+        let word = word.trim();
+        if word.len() < 2 || !is_english_term(word) {
+            continue;
+        }
+        let Some(en_key) = keys.en(word) else {
+            continue;
+        };
+        // A headword without any frequency (BNC, corpus, Collins, Oxford) is rare: for a
+        // Chinese sense, `proton` is a better English than `merron`. Multiword headwords are
+        // mostly technical terms, which frequency lists do not rank.
+        let ranked = [5, 6, 8, 9]
+            .iter()
+            .any(|&c| row.get(c).is_some_and(|v| !v.trim().is_empty() && v.trim() != "0"));
+        let commonness = match (ranked, word.contains(' ')) {
+            (true, _) => 1.0,
+            (false, true) => 0.9,
+            (false, false) => 0.7,
+        };
+        for (group_rank, group) in translation.split("\\n").enumerate() {
+            let mut rank = group_rank;
+            let group = group.trim();
+            let web = group.contains("[网络]");
+            let technical = !web && group.starts_with('[');
+            // A part of speech such as `n.`, `vt.` or `a.` before the senses.
+            let group = match group.split_once(". ") {
+                Some((pos, rest)) if pos.len() <= 5 && pos.chars().all(|c| c.is_ascii_lowercase()) => rest,
+                _ => group,
+            };
+            for sense in strip_brackets(group).split([',', '，', ';', '；']) {
+                let Some(zh) = keys.zh(sense) else {
+                    continue;
+                };
+                let mut confidence =
+                    commonness * sense_confidence(if technical { 0.85 } else { 0.8 }, rank);
+                if web {
+                    confidence *= 0.5;
+                }
+                pairs.push(Pair {
+                    zh,
+                    en_key: en_key.clone(),
+                    en: word.to_string(),
+                    confidence,
+                });
+                rank += 1;
+            }
+        }
+    }
+    Ok(prune(pairs))
+}
+
+/// Keeps a pair when it is among the [`KEEP_PER_KEY`] most confident pairs of its Chinese key
+/// and of its English key (ties: shorter English first, then text), each (zh, en key) once.
+pub fn prune(mut pairs: Vec<Pair>) -> Vec<Pair> {
+    pairs.sort_by(|a, b| {
+        (&a.zh, &a.en_key)
+            .cmp(&(&b.zh, &b.en_key))
+            .then(b.confidence.total_cmp(&a.confidence))
+    });
+    pairs.dedup_by(|a, b| a.zh == b.zh && a.en_key == b.en_key);
+    let order = |a: &Pair, b: &Pair| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then(a.en_key.len().cmp(&b.en_key.len()))
+            .then(a.en.cmp(&b.en))
+            .then(a.zh.cmp(&b.zh))
+    };
+    let mut keep = vec![0u8; pairs.len()];
+    for by_zh in [true, false] {
+        let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, p) in pairs.iter().enumerate() {
+            let key = if by_zh { p.zh.as_str() } else { p.en_key.as_str() };
+            groups.entry(key).or_default().push(i);
+        }
+        for (_, mut members) in groups {
+            members.sort_by(|&a, &b| order(&pairs[a], &pairs[b]));
+            for &i in members.iter().take(KEEP_PER_KEY) {
+                keep[i] += 1;
+            }
+        }
+    }
+    let mut kept: Vec<Pair> = pairs
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(p, k)| (k == 2).then_some(p))
+        .collect();
+    kept.sort_by(|a, b| (&a.zh, &a.en_key).cmp(&(&b.zh, &b.en_key)));
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chaxin_text::Analyzer;
+
+    fn keys() -> KeyMaker {
+        KeyMaker::new(Analyzer::default_settings())
+    }
+
+    #[test]
+    fn cedict_glosses_become_terms() {
+        let text = "# comment\n神經網絡 神经网络 [shen2 jing1 wang3 luo4] /neural network/\n\
+                    鍋爐 锅炉 [guo1 lu2] /boiler/CL:個|个[ge4]/\n\
+                    使用 使用 [shi3 yong4] /to use; to employ/\n";
+        let pairs = read_cedict(text.as_bytes(), &keys()).unwrap();
+        let readings = read_cedict_readings(text.as_bytes()).unwrap();
+        assert_eq!(readings.get(&'锅').map(String::as_str), Some("guo"));
+        let got: Vec<(&str, &str)> = pairs.iter().map(|p| (p.zh.as_str(), p.en.as_str())).collect();
+        assert!(got.contains(&("神经网络", "neural network")), "{got:?}");
+        assert!(got.contains(&("锅炉", "boiler")), "{got:?}");
+        assert!(got.contains(&("使用", "employ")), "{got:?}");
+        assert!(!got.iter().any(|(_, en)| en.contains("CL")), "{got:?}");
+    }
+
+    #[test]
+    fn ecdict_senses_lose_tags_and_parentheticals() {
+        let csv = "word,phonetic,definition,translation,pos,collins,oxford,tag,bnc,frq,exchange,detail,audio\n\
+                   nitrogen oxide,,,[化] 氧化氮(通常指NO一氧化氮); 氮的氧化物,,,,,0,0,,,\n\
+                   boiler,'bɒilә,n. vessel,\"n. 煮器, 汽锅, 锅炉\\n[化] 锅炉\",,1,,cet6,6121,10861,,,\n";
+        let pairs = read_ecdict(csv.as_bytes(), &keys()).unwrap();
+        let got: Vec<(&str, &str)> = pairs.iter().map(|p| (p.zh.as_str(), p.en.as_str())).collect();
+        assert!(got.contains(&("氧化氮", "nitrogen oxide")), "{got:?}");
+        // A `的` inside makes a phrase, not a term.
+        assert!(!got.iter().any(|(zh, _)| zh.contains('的')), "{got:?}");
+        assert!(got.contains(&("锅炉", "boiler")), "{got:?}");
+        // 锅炉 is the first sense of the technical line: more confident than 煮器's rank.
+        let conf = |zh: &str| pairs.iter().find(|p| p.zh == zh).map(|p| p.confidence);
+        assert!(conf("煮器") >= conf("汽锅"));
+    }
+
+    #[test]
+    fn prune_keeps_the_best_per_key() {
+        let pairs: Vec<Pair> = (0..10)
+            .map(|i| Pair {
+                zh: "网络".into(),
+                en_key: format!("net{i}"),
+                en: format!("net{i}"),
+                confidence: 0.9 - i as f32 * 0.05,
+            })
+            .collect();
+        let kept = prune(pairs);
+        assert_eq!(kept.len(), KEEP_PER_KEY);
+        assert!(kept.iter().any(|p| p.en == "net0") && !kept.iter().any(|p| p.en == "net9"));
+    }
+}

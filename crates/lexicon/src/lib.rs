@@ -1,0 +1,260 @@
+//! A bilingual (Chinese ↔ English) technical lexicon: which words say the same thing in the
+//! other language, where that knowledge came from, and how sure it is.
+//!
+//! Sources ([`Origin`]): the CC-CEDICT and ECDICT dictionaries ([`dict`]), and a lexicon mined
+//! from bilingual records such as ChinaXiv papers, whose authors give title, keywords and
+//! abstract in both languages ([`mine`]). Building reads the sources once (`chaxin lexicon
+//! build`) and writes one small file per origin ([`store`]); a process loads them once and a
+//! query only looks up.
+//!
+//! Keys are normalised the way the analyzer normalises text ([`keys`]): a Chinese key is the
+//! NFKC, simplified, lowercased Han string; an English key is the analyzer's main-stream terms
+//! (stemmed, stop words removed) joined by single spaces, so `Neural Networks` and
+//! `neural network` are one key.
+
+pub mod dict;
+pub mod keys;
+pub mod mine;
+pub mod store;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use keys::{en_key, is_function_word, zh_key, KeyMaker, FUNCTION_CHARS, FUNCTION_WORDS};
+pub use store::{load_dir, write_pairs, write_readings, StoreError};
+
+/// The two languages of the lexicon.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+/// Where a form of a concept comes from, as the response shows it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// A shipped dictionary (CC-CEDICT, ECDICT).
+    Dictionary,
+    /// Mined from indexed or bilingual records.
+    Corpus,
+    /// Given in the request.
+    User,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Dictionary => "dictionary",
+            Source::Corpus => "corpus",
+            Source::User => "user",
+        }
+    }
+}
+
+/// One translation pair as stored: both keys, the English as written, how sure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pair {
+    /// Chinese key (see [`zh_key`]); also how the Chinese is shown.
+    pub zh: String,
+    /// English key (see [`en_key`]).
+    pub en_key: String,
+    /// English as written in the source (`neural network`, `NOx`).
+    pub en: String,
+    /// In (0, 1].
+    pub confidence: f32,
+}
+
+/// One form in the other language, as a lookup returns it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The form as shown (Chinese key, or English as written).
+    pub text: String,
+    /// Its key in its own language.
+    pub key: String,
+    pub source: Source,
+    /// Name of the file it came from (`cedict`, `ecdict`, `chinaxiv`).
+    pub origin: String,
+    pub confidence: f32,
+}
+
+/// The loaded lexicon. Lookups return entries best first (confidence, then text); an entry
+/// appears once per key even when several origins give it (the most confident one kept).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Lexicon {
+    zh: HashMap<String, Vec<Entry>>,
+    en: HashMap<String, Vec<Entry>>,
+    /// Longest Chinese key, in characters.
+    zh_max_chars: usize,
+    /// Longest English key, in terms.
+    en_max_terms: usize,
+    /// Loaded files and their pair counts.
+    origins: Vec<(String, usize)>,
+    /// Toneless pinyin of Han characters.
+    readings: HashMap<char, String>,
+}
+
+impl Lexicon {
+    /// Adds the pairs of one origin.
+    pub fn add(&mut self, origin: &str, source: Source, pairs: &[Pair]) {
+        for pair in pairs {
+            debug_assert!(pair.confidence > 0.0 && pair.confidence <= 1.0);
+            self.zh_max_chars = self.zh_max_chars.max(pair.zh.chars().count());
+            self.en_max_terms = self
+                .en_max_terms
+                .max(pair.en_key.split(' ').filter(|w| !w.is_empty()).count());
+            push(
+                self.zh.entry(pair.zh.clone()).or_default(),
+                Entry {
+                    text: pair.en.clone(),
+                    key: pair.en_key.clone(),
+                    source,
+                    origin: origin.to_string(),
+                    confidence: pair.confidence,
+                },
+            );
+            push(
+                self.en.entry(pair.en_key.clone()).or_default(),
+                Entry {
+                    text: pair.zh.clone(),
+                    key: pair.zh.clone(),
+                    source,
+                    origin: origin.to_string(),
+                    confidence: pair.confidence,
+                },
+            );
+        }
+        self.origins.push((origin.to_string(), pairs.len()));
+        for entries in self.zh.values_mut().chain(self.en.values_mut()) {
+            sort_entries(entries);
+        }
+    }
+
+    /// English forms of a Chinese key, best first.
+    pub fn english_of(&self, zh_key: &str) -> &[Entry] {
+        self.zh.get(zh_key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Chinese forms of an English key, best first.
+    pub fn chinese_of(&self, en_key: &str) -> &[Entry] {
+        self.en.get(en_key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Forms in the other language of a key in `lang`.
+    pub fn translations(&self, lang: Lang, key: &str) -> &[Entry] {
+        match lang {
+            Lang::Zh => self.english_of(key),
+            Lang::En => self.chinese_of(key),
+        }
+    }
+
+    /// True when `key` is a known term of `lang`.
+    pub fn knows(&self, lang: Lang, key: &str) -> bool {
+        match lang {
+            Lang::Zh => self.zh.contains_key(key),
+            Lang::En => self.en.contains_key(key),
+        }
+    }
+
+    /// Longest Chinese key in characters.
+    pub fn zh_max_chars(&self) -> usize {
+        self.zh_max_chars
+    }
+
+    /// Longest English key in terms.
+    pub fn en_max_terms(&self) -> usize {
+        self.en_max_terms
+    }
+
+    /// Loaded origins with their pair counts, in load order.
+    pub fn origins(&self) -> &[(String, usize)] {
+        &self.origins
+    }
+
+    /// Adds character readings (later files win).
+    pub fn add_readings(&mut self, readings: Vec<(char, String)>) {
+        self.origins.push(("readings".to_string(), readings.len()));
+        self.readings.extend(readings);
+    }
+
+    /// `text` spelt in toneless pinyin, syllables joined (`盐城` → `yancheng`), as English
+    /// writes Chinese names; `None` when a character has no reading.
+    pub fn pinyin(&self, text: &str) -> Option<String> {
+        text.chars().map(|c| self.readings.get(&c).map(String::as_str)).collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.zh.is_empty()
+    }
+}
+
+/// Adds `entry` unless the key is there already (then keeps the more confident one).
+fn push(entries: &mut Vec<Entry>, entry: Entry) {
+    match entries.iter_mut().find(|e| e.key == entry.key) {
+        Some(e) if e.confidence < entry.confidence => *e = entry,
+        Some(_) => {}
+        None => entries.push(entry),
+    }
+}
+
+fn sort_entries(entries: &mut [Entry]) {
+    entries.sort_by(|a, b| {
+        b.confidence
+            .total_cmp(&a.confidence)
+            .then_with(|| a.text.cmp(&b.text))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(zh: &str, en: &str, confidence: f32) -> Pair {
+        Pair {
+            zh: zh.into(),
+            en_key: en.to_lowercase(),
+            en: en.into(),
+            confidence,
+        }
+    }
+
+    #[test]
+    fn lookups_go_both_ways_best_first() {
+        let mut lexicon = Lexicon::default();
+        lexicon.add(
+            "ecdict",
+            Source::Dictionary,
+            &[pair("锅炉", "boiler", 0.8), pair("汽锅", "boiler", 0.4)],
+        );
+        lexicon.add("chinaxiv", Source::Corpus, &[pair("锅炉", "boiler", 0.9)]);
+        let en = lexicon.english_of("锅炉");
+        assert_eq!(en.len(), 1, "{en:?}");
+        assert_eq!((en[0].source, en[0].confidence), (Source::Corpus, 0.9));
+        let zh: Vec<&str> = lexicon.chinese_of("boiler").iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(zh, ["锅炉", "汽锅"]);
+        assert!(lexicon.knows(Lang::Zh, "汽锅") && !lexicon.knows(Lang::Zh, "锅"));
+        assert_eq!(lexicon.zh_max_chars(), 2);
+    }
+}
