@@ -160,8 +160,24 @@ fn novelty(dir: &Path, rounds: usize) {
     let mix_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/novelty-mix.json");
     let mix: Vec<NoveltyEntry> =
         serde_json::from_str(&std::fs::read_to_string(mix_path).unwrap()).unwrap();
-    let engine =
-        SearchEngine::new(ChaxinIndex::open(dir).unwrap(), SearchConfig::default()).unwrap();
+    // The shipped lexicon, as the server loads it (CHAXIN_LEXICON=none: without one).
+    let lexicon_dir = std::env::var("CHAXIN_LEXICON").unwrap_or_else(|_| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("index-data/lexicon")
+            .to_string_lossy()
+            .into_owned()
+    });
+    let lexicon = if lexicon_dir == "none" {
+        chaxin_lexicon::Lexicon::default()
+    } else {
+        chaxin_lexicon::load_dir(Path::new(&lexicon_dir)).unwrap()
+    };
+    println!("lexicon {lexicon_dir}: {:?}", lexicon.origins());
+    let config = SearchConfig {
+        lexicon: std::sync::Arc::new(lexicon),
+        ..SearchConfig::default()
+    };
+    let engine = SearchEngine::new(ChaxinIndex::open(dir).unwrap(), config).unwrap();
     let mut by_class: Vec<(String, Vec<Duration>)> = Vec::new();
     let mut all = Vec::new();
     for round in 0..=rounds {
@@ -173,7 +189,7 @@ fn novelty(dir: &Path, rounds: usize) {
                 let hits: Vec<u64> = response
                     .points
                     .iter()
-                    .map(|p| p.expressions[0].hits)
+                    .filter_map(|p| p.expressions.last().map(|e| e.hits))
                     .collect();
                 println!(
                     "  {:>6} {:>4} candidates of {:>4} considered, broad hits {:?}  {:7.1} ms (cold)",

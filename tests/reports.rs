@@ -353,3 +353,140 @@ fn a_reviewed_novelty_result_gives_the_same_report() {
         (422, json!("points"))
     );
 }
+
+/// A 国内外 report from Chinese points, on the shipped English patents and the shipped
+/// lexicon: the English patents on NOx sensing with neural networks are foreign prior art, and
+/// their English passages are quoted for the Chinese concepts they disclose.
+#[test]
+fn chinese_points_find_english_patents_with_english_evidence() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("index-data");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("lexicon")).unwrap();
+    std::fs::copy(
+        shipped.join("patentsview.ndjson.zst"),
+        data.join("patentsview.ndjson.zst"),
+    )
+    .unwrap();
+    for entry in std::fs::read_dir(shipped.join("lexicon")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.to_string_lossy().ends_with(".tsv.zst") {
+            std::fs::copy(&path, data.join("lexicon").join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let server = Server::start_with(&dir.path().join("index"), &data, &["--open"], &[]);
+    let body = json!({
+        "project": {
+            "name": "基于神经网络软测量的锅炉氮氧化物排放优化控制",
+            "scope": "国内外"
+        },
+        "points": [
+            "采用神经网络根据锅炉运行参数软测量烟气中的氮氧化物浓度",
+            "以软测量结果替代NOx在线分析仪进行燃烧优化控制"
+        ],
+        "limit": 20
+    });
+    let r = server.post_json("/v1/reports", &body.to_string());
+    assert_eq!(r.status, 200, "{}", r.body);
+    let report = r.json();
+    let foreign = |report: &Value| -> Vec<String> {
+        report["foreign"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| d["id"].as_str().map(String::from))
+            .collect()
+    };
+    assert!(
+        !foreign(&report).is_empty(),
+        "no foreign document: {report}"
+    );
+    // The lexicon knows no English for 软测量 (nor NOx for 氮氧化物); the examiner gives the
+    // forms, and the NOx software sensor becomes the closest foreign document.
+    let mut corrected = body.clone();
+    corrected["synonyms"] = json!({
+        "软测量": ["soft sensor", "software sensor", "virtual sensor"],
+        "氮氧化物": ["NOx"],
+        "烟气": ["flue gas"]
+    });
+    let r = server.post_json("/v1/reports", &corrected.to_string());
+    assert_eq!(r.status, 200, "{}", r.body);
+    let corrected = r.json();
+    let ids = foreign(&corrected);
+    assert_eq!(
+        ids.first().map(String::as_str),
+        Some("US7266460"),
+        "{ids:?}"
+    );
+    assert!(ids.iter().any(|id| id == "US7765795"), "{ids:?}");
+    let soft_sensor = corrected["comparison"][0]["disclosed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["feature"] == "软测量")
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        soft_sensor["passages"][0]["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("<em>software sensor</em>"),
+        "{soft_sensor}"
+    );
+    // English evidence under a Chinese concept.
+    let english_for_chinese = report["comparison"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["disclosed"].as_array().cloned().unwrap_or_default())
+        .any(|d| {
+            let concept = d["feature"].as_str().unwrap_or("");
+            concept
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                && d["passages"].as_array().is_some_and(|ps| {
+                    ps.iter().any(|p| {
+                        let text = p["text"].as_str().unwrap_or("");
+                        text.contains("<em>") && text.is_ascii()
+                    })
+                })
+        });
+    assert!(
+        english_for_chinese,
+        "{}",
+        serde_json::to_string_pretty(&report["comparison"]).unwrap()
+    );
+    // The search terms come from the concept blocks in both languages.
+    let strategy = &report["strategy"];
+    let zh: Vec<&str> = strategy["terms_zh"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let en: Vec<&str> = strategy["terms_en"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        zh.contains(&"神经网络") && en.contains(&"neural network"),
+        "{zh:?} {en:?}"
+    );
+    for function_word in ["根据", "中", "进行", "结果", "以软", "采用"] {
+        assert!(!zh.contains(&function_word), "{function_word} in {zh:?}");
+    }
+    // Every expression gives the same count through /v1/search.
+    for point in strategy["points"].as_array().unwrap() {
+        for e in point["expressions"].as_array().unwrap() {
+            let q = e["expression"].as_str().unwrap();
+            let s = server.get(&format!(
+                "/v1/search?limit=1&cross_language=false&q={}",
+                enc(q)
+            ));
+            assert_eq!(s.status, 200, "{q}: {}", s.body);
+            assert_eq!(s.json()["total"], e["hits"], "{q}");
+        }
+    }
+}

@@ -17,6 +17,7 @@ use crate::ServeArgs;
 struct ServeFile {
     index: Option<PathBuf>,
     data: Option<PathBuf>,
+    lexicon: Option<PathBuf>,
     bind: Option<String>,
     max_body_kb: Option<usize>,
     engine_threads: Option<usize>,
@@ -64,6 +65,9 @@ pub fn apply(args: &mut ServeArgs, matches: &ArgMatches, path: &Path) -> Result<
     fill!(max_writes);
     fill!(upload_idle_ms);
     fill!(upload_min_kbps);
+    if let Some(dir) = file.lexicon.filter(|_| !given("lexicon")) {
+        args.lexicon = Some(dir);
+    }
     if let Some(n) = file.engine_threads.filter(|_| !given("engine_threads")) {
         args.engine_threads = Some(n);
     }

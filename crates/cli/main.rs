@@ -168,6 +168,10 @@ struct ServeArgs {
     #[arg(long, env = "CHAXIN_INDEX", default_value = "data/index")]
     index: PathBuf,
     /// Records to build a missing index from.
+    /// Bilingual lexicon directory (default: `lexicon/` in the data directory; `none`: no
+    /// cross-language search).
+    #[arg(long, env = "CHAXIN_LEXICON")]
+    lexicon: Option<PathBuf>,
     #[arg(long, env = "CHAXIN_DATA", default_value = "index-data")]
     data: PathBuf,
     /// Address to listen on (port 0: any free port).
@@ -225,6 +229,9 @@ struct SearchArgs {
     query: String,
     #[arg(long, default_value = "data/index")]
     index: PathBuf,
+    /// Bilingual lexicon directory (`none`: search in the query's language only).
+    #[arg(long, default_value = "index-data/lexicon")]
+    lexicon: PathBuf,
     /// Only these kinds (comma-separated).
     #[arg(long, value_delimiter = ',')]
     kind: Vec<String>,
@@ -258,6 +265,9 @@ struct ReportArgs {
     request: PathBuf,
     #[arg(long, default_value = "data/index")]
     index: PathBuf,
+    /// Bilingual lexicon directory (`none`: search in the points' language only).
+    #[arg(long, default_value = "index-data/lexicon")]
+    lexicon: PathBuf,
     /// json, markdown, html or docx.
     #[arg(long, default_value = "markdown")]
     format: String,
@@ -489,7 +499,15 @@ fn run_serve(mut args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         None => default_name,
     };
     let index = ChaxinIndex::open(&root.join(&name))?;
-    let engine = Arc::new(SearchEngine::new(index, SearchConfig::default())?);
+    let lexicon = args
+        .lexicon
+        .clone()
+        .unwrap_or_else(|| args.data.join("lexicon"));
+    let config = SearchConfig {
+        lexicon: Arc::new(load_lexicon(&lexicon)?),
+        ..SearchConfig::default()
+    };
+    let engine = Arc::new(SearchEngine::new(index, config)?);
     let listener = std::net::TcpListener::bind(&args.bind)
         .with_context(|| format!("binding {}", args.bind))?;
     let address = listener.local_addr()?;
@@ -544,7 +562,11 @@ fn run_serve(mut args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
 
 fn run_search(args: SearchArgs) -> Result<()> {
     let index = ChaxinIndex::open(&args.index)?;
-    let engine = SearchEngine::new(index, SearchConfig::default())?;
+    let config = SearchConfig {
+        lexicon: Arc::new(load_lexicon(&args.lexicon)?),
+        ..SearchConfig::default()
+    };
+    let engine = SearchEngine::new(index, config)?;
     let kind = args
         .kind
         .iter()
@@ -665,7 +687,11 @@ fn run_report(args: ReportArgs) -> Result<()> {
         request.style = ReportStyle::parse(style)
             .with_context(|| format!("unknown style `{style}`: station or examiner"))?;
     }
-    let engine = SearchEngine::new(ChaxinIndex::open(&args.index)?, SearchConfig::default())?;
+    let config = SearchConfig {
+        lexicon: Arc::new(load_lexicon(&args.lexicon)?),
+        ..SearchConfig::default()
+    };
+    let engine = SearchEngine::new(ChaxinIndex::open(&args.index)?, config)?;
     let report = chaxin_api::build_report(&engine, &request, &Default::default()).map_err(|e| {
         match &e.field {
             Some(field) => anyhow::anyhow!("{field}: {}", e.message),
@@ -726,7 +752,10 @@ fn load_lexicon(dir: &Path) -> Result<chaxin_lexicon::Lexicon> {
         tracing::info!("lexicon {}: {origin}, {pairs} pairs", dir.display());
     }
     if lexicon.is_empty() {
-        tracing::warn!("no lexicon in {}: search stays in the query's language", dir.display());
+        tracing::warn!(
+            "no lexicon in {}: search stays in the query's language",
+            dir.display()
+        );
     } else {
         tracing::info!("lexicon loaded in {:.2} s", started.elapsed().as_secs_f64());
     }

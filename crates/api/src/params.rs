@@ -55,13 +55,14 @@ pub(crate) fn search_request(query_string: &str) -> Result<SearchRequest, ApiErr
                 }
             }
             "search_after" => request.search_after = Some(value.to_string()),
+            "cross_language" => request.cross_language = boolean("cross_language", value)?,
             other => {
                 return Err(ApiError {
                     field: Some(other.to_string()),
                     ..ApiError::new(
                         ErrorCode::BadRequest,
                         format!(
-                            "unknown parameter `{other}`; parameters: q, kind, lang, date_from, date_to, offset, limit, operator, highlight, facets, facet_size, sort, search_after"
+                            "unknown parameter `{other}`; parameters: q, kind, lang, date_from, date_to, offset, limit, operator, highlight, facets, facet_size, sort, search_after, cross_language"
                         ),
                     )
                 })

@@ -58,7 +58,9 @@ impl Dataset {
     pub fn keep_fold(&mut self, k: usize, n: usize) {
         let paper = |doc: &str| -> String {
             let id = doc.strip_prefix("cx").unwrap_or(doc);
-            id.rsplit_once('-').map_or(id, |(paper, _)| paper).to_string()
+            id.rsplit_once('-')
+                .map_or(id, |(paper, _)| paper)
+                .to_string()
         };
         let qrels = &self.qrels;
         self.queries.retain(|(id, _)| {

@@ -167,11 +167,11 @@ pub fn evaluate(
                             }),
                         );
                         response
-                        .candidates
-                        .into_iter()
-                        .flat_map(|c| std::iter::once(c.id).chain(c.collapsed))
-                        .take(MAX_LIMIT)
-                        .collect()
+                            .candidates
+                            .into_iter()
+                            .flat_map(|c| std::iter::once(c.id).chain(c.collapsed))
+                            .take(MAX_LIMIT)
+                            .collect()
                     }
                     // A query of stop words only finds nothing, as in search mode.
                     Err(chaxin_query::SearchError::InvalidValue { .. }) => Vec::new(),

@@ -80,9 +80,20 @@ pub fn read_cedict(reader: impl BufRead, keys: &KeyMaker) -> Result<Vec<Pair>, D
             let gloss = gloss.trim();
             let lower = gloss.to_ascii_lowercase();
             if gloss.is_empty()
-                || ["cl:", "variant of", "old variant", "see ", "surname ", "abbr. for", "used in", "also written", "also pr.", "erhua variant"]
-                    .iter()
-                    .any(|p| lower.starts_with(p))
+                || [
+                    "cl:",
+                    "variant of",
+                    "old variant",
+                    "see ",
+                    "surname ",
+                    "abbr. for",
+                    "used in",
+                    "also written",
+                    "also pr.",
+                    "erhua variant",
+                ]
+                .iter()
+                .any(|p| lower.starts_with(p))
             {
                 continue;
             }
@@ -185,9 +196,10 @@ pub fn read_ecdict(reader: impl std::io::Read, keys: &KeyMaker) -> Result<Vec<Pa
         // A headword without any frequency (BNC, corpus, Collins, Oxford) is rare: for a
         // Chinese sense, `proton` is a better English than `merron`. Multiword headwords are
         // mostly technical terms, which frequency lists do not rank.
-        let ranked = [5, 6, 8, 9]
-            .iter()
-            .any(|&c| row.get(c).is_some_and(|v| !v.trim().is_empty() && v.trim() != "0"));
+        let ranked = [5, 6, 8, 9].iter().any(|&c| {
+            row.get(c)
+                .is_some_and(|v| !v.trim().is_empty() && v.trim() != "0")
+        });
         let commonness = match (ranked, word.contains(' ')) {
             (true, _) => 1.0,
             (false, true) => 0.9,
@@ -200,7 +212,11 @@ pub fn read_ecdict(reader: impl std::io::Read, keys: &KeyMaker) -> Result<Vec<Pa
             let technical = !web && group.starts_with('[');
             // A part of speech such as `n.`, `vt.` or `a.` before the senses.
             let group = match group.split_once(". ") {
-                Some((pos, rest)) if pos.len() <= 5 && pos.chars().all(|c| c.is_ascii_lowercase()) => rest,
+                Some((pos, rest))
+                    if pos.len() <= 5 && pos.chars().all(|c| c.is_ascii_lowercase()) =>
+                {
+                    rest
+                }
                 _ => group,
             };
             for sense in strip_brackets(group).split([',', '，', ';', '；']) {
@@ -220,6 +236,22 @@ pub fn read_ecdict(reader: impl std::io::Read, keys: &KeyMaker) -> Result<Vec<Pa
                 });
                 rank += 1;
             }
+        }
+    }
+    // Headwords that stem alike (`model`, `modeler`) share a key: the shortest one says what
+    // the key means, a longer one's senses (`模型作者`) are trusted less.
+    let mut shortest: HashMap<&str, usize> = HashMap::new();
+    for p in &pairs {
+        let len = shortest.entry(&p.en_key).or_insert(usize::MAX);
+        *len = (*len).min(p.en.len());
+    }
+    let longer: Vec<bool> = pairs
+        .iter()
+        .map(|p| p.en.len() > shortest[p.en_key.as_str()] + 1)
+        .collect();
+    for (p, longer) in pairs.iter_mut().zip(longer) {
+        if longer {
+            p.confidence *= 0.75;
         }
     }
     Ok(prune(pairs))
@@ -245,7 +277,11 @@ pub fn prune(mut pairs: Vec<Pair>) -> Vec<Pair> {
     for by_zh in [true, false] {
         let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, p) in pairs.iter().enumerate() {
-            let key = if by_zh { p.zh.as_str() } else { p.en_key.as_str() };
+            let key = if by_zh {
+                p.zh.as_str()
+            } else {
+                p.en_key.as_str()
+            };
             groups.entry(key).or_default().push(i);
         }
         for (_, mut members) in groups {
@@ -281,7 +317,10 @@ mod tests {
         let pairs = read_cedict(text.as_bytes(), &keys()).unwrap();
         let readings = read_cedict_readings(text.as_bytes()).unwrap();
         assert_eq!(readings.get(&'锅').map(String::as_str), Some("guo"));
-        let got: Vec<(&str, &str)> = pairs.iter().map(|p| (p.zh.as_str(), p.en.as_str())).collect();
+        let got: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|p| (p.zh.as_str(), p.en.as_str()))
+            .collect();
         assert!(got.contains(&("神经网络", "neural network")), "{got:?}");
         assert!(got.contains(&("锅炉", "boiler")), "{got:?}");
         assert!(got.contains(&("使用", "employ")), "{got:?}");
@@ -294,7 +333,10 @@ mod tests {
                    nitrogen oxide,,,[化] 氧化氮(通常指NO一氧化氮); 氮的氧化物,,,,,0,0,,,\n\
                    boiler,'bɒilә,n. vessel,\"n. 煮器, 汽锅, 锅炉\\n[化] 锅炉\",,1,,cet6,6121,10861,,,\n";
         let pairs = read_ecdict(csv.as_bytes(), &keys()).unwrap();
-        let got: Vec<(&str, &str)> = pairs.iter().map(|p| (p.zh.as_str(), p.en.as_str())).collect();
+        let got: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|p| (p.zh.as_str(), p.en.as_str()))
+            .collect();
         assert!(got.contains(&("氧化氮", "nitrogen oxide")), "{got:?}");
         // A `的` inside makes a phrase, not a term.
         assert!(!got.iter().any(|(zh, _)| zh.contains('的')), "{got:?}");

@@ -50,17 +50,79 @@ pub fn maximal_terms(tokens: &[Token]) -> Vec<&str> {
 /// Chinese words that say how, not what: never a concept, even when jieba or a dictionary
 /// knows them (the stop words of the analyzer are gone already).
 pub const FUNCTION_WORDS: &[&str] = &[
-    "根据", "进行", "结果", "采用", "一种", "使用", "利用", "通过", "实现", "得到", "提出", "提高",
-    "包括", "所述", "其中", "以及", "从而", "进而", "同时", "用于", "基于", "能够", "可以", "使得",
-    "作为", "具有", "对应", "相应", "以便", "由于", "因此", "并且", "或者", "其他", "其它", "所有",
-    "部分", "之后", "之前", "然后", "中的", "上的", "下的", "以上", "以下", "方面", "情况", "过程",
-    "替代", "代替", "取代", "完成", "开展", "针对", "有关", "相关", "主要", "一定", "不同", "多种",
-    "各种", "一些", "若干", "大量", "本发明", "本文", "本研究",
+    "根据",
+    "进行",
+    "结果",
+    "采用",
+    "一种",
+    "使用",
+    "利用",
+    "通过",
+    "实现",
+    "得到",
+    "提出",
+    "提高",
+    "包括",
+    "所述",
+    "其中",
+    "以及",
+    "从而",
+    "进而",
+    "同时",
+    "用于",
+    "基于",
+    "能够",
+    "可以",
+    "使得",
+    "作为",
+    "具有",
+    "对应",
+    "相应",
+    "以便",
+    "由于",
+    "因此",
+    "并且",
+    "或者",
+    "其他",
+    "其它",
+    "所有",
+    "部分",
+    "之后",
+    "之前",
+    "然后",
+    "中的",
+    "上的",
+    "下的",
+    "以上",
+    "以下",
+    "方面",
+    "情况",
+    "过程",
+    "替代",
+    "代替",
+    "取代",
+    "完成",
+    "开展",
+    "针对",
+    "有关",
+    "相关",
+    "主要",
+    "一定",
+    "不同",
+    "多种",
+    "各种",
+    "一些",
+    "若干",
+    "大量",
+    "本发明",
+    "本文",
+    "本研究",
 ];
 
 /// Han characters that start or end a jieba word glued to its neighbour (`以软`, `中的`): a
 /// word not in the lexicon with one at its edge is not a concept.
-pub const FUNCTION_CHARS: &str = "的了在和与及或对于为以其之而被将把从由并且这该此那就都个着得地所则即但又中用使按向至到经";
+pub const FUNCTION_CHARS: &str =
+    "的了在和与及或对于为以其之而被将把从由并且这该此那就都个着得地所则即但又中用使按向至到经";
 
 /// True for a Chinese function word (see [`FUNCTION_WORDS`]).
 pub fn is_function_word(word: &str) -> bool {
@@ -94,9 +156,18 @@ mod tests {
     #[test]
     fn english_keys_ignore_case_form_and_stop_words() {
         let analyzer = Analyzer::default_settings();
-        assert_eq!(en_key(&analyzer, "Neural Networks").as_deref(), Some("neural network"));
-        assert_eq!(en_key(&analyzer, "neural network"), en_key(&analyzer, "NEURAL NETWORK"));
-        assert_eq!(en_key(&analyzer, "state of the art").as_deref(), Some("state art"));
+        assert_eq!(
+            en_key(&analyzer, "Neural Networks").as_deref(),
+            Some("neural network")
+        );
+        assert_eq!(
+            en_key(&analyzer, "neural network"),
+            en_key(&analyzer, "NEURAL NETWORK")
+        );
+        assert_eq!(
+            en_key(&analyzer, "state of the art").as_deref(),
+            Some("state art")
+        );
         assert_eq!(en_key(&analyzer, "神经网络"), None);
         assert_eq!(en_key(&analyzer, "of the"), None);
     }

@@ -26,7 +26,17 @@ pub use store::{load_dir, write_pairs, write_readings, StoreError};
 
 /// The two languages of the lexicon.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
@@ -52,7 +62,17 @@ impl Lang {
 
 /// Where a form of a concept comes from, as the response shows it.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Source {
@@ -202,7 +222,9 @@ impl Lexicon {
     /// `text` spelt in toneless pinyin, syllables joined (`盐城` → `yancheng`), as English
     /// writes Chinese names; `None` when a character has no reading.
     pub fn pinyin(&self, text: &str) -> Option<String> {
-        text.chars().map(|c| self.readings.get(&c).map(String::as_str)).collect()
+        text.chars()
+            .map(|c| self.readings.get(&c).map(String::as_str))
+            .collect()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -210,11 +232,22 @@ impl Lexicon {
     }
 }
 
-/// Adds `entry` unless the key is there already (then keeps the more confident one).
+/// Adds `entry`. When the key is there already from another origin, the two sources agree
+/// and the entry grows surer (noisy-or of both confidences, shown with the more confident
+/// source); from the same origin the more confident one stays.
 fn push(entries: &mut Vec<Entry>, entry: Entry) {
     match entries.iter_mut().find(|e| e.key == entry.key) {
-        Some(e) if e.confidence < entry.confidence => *e = entry,
-        Some(_) => {}
+        Some(e) => {
+            let combined = if e.origin == entry.origin {
+                e.confidence.max(entry.confidence)
+            } else {
+                (1.0 - (1.0 - e.confidence) * (1.0 - entry.confidence)).min(0.99)
+            };
+            if e.confidence < entry.confidence {
+                *e = entry;
+            }
+            e.confidence = combined;
+        }
         None => entries.push(entry),
     }
 }
@@ -251,8 +284,14 @@ mod tests {
         lexicon.add("chinaxiv", Source::Corpus, &[pair("锅炉", "boiler", 0.9)]);
         let en = lexicon.english_of("锅炉");
         assert_eq!(en.len(), 1, "{en:?}");
-        assert_eq!((en[0].source, en[0].confidence), (Source::Corpus, 0.9));
-        let zh: Vec<&str> = lexicon.chinese_of("boiler").iter().map(|e| e.text.as_str()).collect();
+        // Two origins agree: surer than either (1 − 0.2 × 0.1).
+        assert_eq!(en[0].source, Source::Corpus);
+        assert!((en[0].confidence - 0.98).abs() < 1e-6, "{en:?}");
+        let zh: Vec<&str> = lexicon
+            .chinese_of("boiler")
+            .iter()
+            .map(|e| e.text.as_str())
+            .collect();
         assert_eq!(zh, ["锅炉", "汽锅"]);
         assert!(lexicon.knows(Lang::Zh, "汽锅") && !lexicon.knows(Lang::Zh, "锅"));
         assert_eq!(lexicon.zh_max_chars(), 2);

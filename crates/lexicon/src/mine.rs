@@ -23,7 +23,7 @@ use crate::{dict::prune, Pair};
 /// EM iterations of Model 1 (the likelihood changes by less than 1% after 5 on ChinaXiv).
 const ITERATIONS: usize = 6;
 /// A pair must co-occur in at least this many segments.
-const MIN_COOCCURRENCE: u32 = 2;
+const MIN_COOCCURRENCE: u32 = 3;
 /// Smallest kept confidence (geometric mean of both directions' probabilities).
 const MIN_CONFIDENCE: f32 = 0.12;
 
@@ -90,7 +90,9 @@ impl Vocab {
                 id
             }
         };
-        *self.surfaces[id as usize].entry(surface.to_string()).or_default() += 1;
+        *self.surfaces[id as usize]
+            .entry(surface.to_string())
+            .or_default() += 1;
         id
     }
 
@@ -177,7 +179,10 @@ fn en_units(analyzer: &Analyzer, text: &str) -> Vec<(String, String)> {
 /// one sentence to one, one to two or two to one, found by dynamic programming over the
 /// squared difference of lengths (the translation's lengths scaled to the text's). Returns
 /// the ranges of sentences of each bead; sentences left unpaired are skipped.
-pub fn align_sentences(a: &[f32], b: &[f32]) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
+pub fn align_sentences(
+    a: &[f32],
+    b: &[f32],
+) -> Vec<(std::ops::Range<usize>, std::ops::Range<usize>)> {
     let (n, m) = (a.len(), b.len());
     if n == 0 || m == 0 {
         return Vec::new();
@@ -188,7 +193,13 @@ pub fn align_sentences(a: &[f32], b: &[f32]) -> Vec<(std::ops::Range<usize>, std
         (la - lb) * (la - lb) / (la + lb + 1.0)
     };
     // (steps in a, steps in b, penalty)
-    const BEADS: [(usize, usize, f32); 5] = [(1, 1, 0.0), (1, 2, 3.0), (2, 1, 3.0), (1, 0, 8.0), (0, 1, 8.0)];
+    const BEADS: [(usize, usize, f32); 5] = [
+        (1, 1, 0.0),
+        (1, 2, 3.0),
+        (2, 1, 3.0),
+        (1, 0, 8.0),
+        (0, 1, 8.0),
+    ];
     let mut best = vec![vec![f32::INFINITY; m + 1]; n + 1];
     let mut back = vec![vec![(0usize, 0usize); m + 1]; n + 1];
     best[0][0] = 0.0;
@@ -204,7 +215,13 @@ pub fn align_sentences(a: &[f32], b: &[f32]) -> Vec<(std::ops::Range<usize>, std
                 }
                 let la: f32 = a[i..ni].iter().sum();
                 let lb: f32 = b[j..nj].iter().sum();
-                let c = best[i][j] + penalty + if di > 0 && dj > 0 { cost(la, lb) } else { la + lb };
+                let c = best[i][j]
+                    + penalty
+                    + if di > 0 && dj > 0 {
+                        cost(la, lb)
+                    } else {
+                        la + lb
+                    };
                 if c < best[ni][nj] {
                     best[ni][nj] = c;
                     back[ni][nj] = (di, dj);
@@ -271,7 +288,11 @@ fn model1(pairs: &[(Vec<u32>, Vec<u32>)], reverse: bool) -> HashMap<(u32, u32), 
 
 /// Mines pairs from `records`, leaving out the papers in `exclude` (by [`BilingualRecord::paper_id`])
 /// and records whose English OCR glued words together.
-pub fn mine(analyzer: &Analyzer, records: &[BilingualRecord], exclude: &HashSet<String>) -> Vec<Pair> {
+pub fn mine(
+    analyzer: &Analyzer,
+    records: &[BilingualRecord],
+    exclude: &HashSet<String>,
+) -> Vec<Pair> {
     let mut records: Vec<&BilingualRecord> = records
         .iter()
         .filter(|r| r.en_ocr_spacing_ok != Some(false) && !exclude.contains(r.paper_id()))
@@ -282,9 +303,16 @@ pub fn mine(analyzer: &Analyzer, records: &[BilingualRecord], exclude: &HashSet<
     // Keyword lists of equal length, position by position.
     let mut keyword_pairs: BTreeMap<(String, String), (u32, String)> = BTreeMap::new();
     let mut keyword_count: HashMap<String, u32> = HashMap::new();
-    let mut segments = Segments { zh: Vocab::default(), en: Vocab::default(), pairs: Vec::new() };
+    let mut segments = Segments {
+        zh: Vocab::default(),
+        en: Vocab::default(),
+        pairs: Vec::new(),
+    };
     let add_segment = |segments: &mut Segments, zh: &str, en: &str| {
-        let z: Vec<u32> = zh_units(analyzer, zh).iter().map(|u| segments.zh.id(u, u)).collect();
+        let z: Vec<u32> = zh_units(analyzer, zh)
+            .iter()
+            .map(|u| segments.zh.id(u, u))
+            .collect();
         let e: Vec<u32> = en_units(analyzer, en)
             .iter()
             .map(|(u, surface)| segments.en.id(u, surface))
@@ -308,7 +336,9 @@ pub fn mine(analyzer: &Analyzer, records: &[BilingualRecord], exclude: &HashSet<
             };
             *keyword_count.entry(zk.clone()).or_default() += 1;
             *keyword_count.entry(format!("\u{1}{ek}")).or_default() += 1;
-            let entry = keyword_pairs.entry((zk, ek)).or_insert((0, e.trim().to_string()));
+            let entry = keyword_pairs
+                .entry((zk, ek))
+                .or_insert((0, e.trim().to_string()));
             entry.0 += 1;
             add_segment(&mut segments, z, e);
         }
@@ -321,7 +351,10 @@ pub fn mine(analyzer: &Analyzer, records: &[BilingualRecord], exclude: &HashSet<
             let sz = sentences(az);
             let se = sentences(ae);
             let lengths = |text: &str, ranges: &[std::ops::Range<usize>]| -> Vec<f32> {
-                ranges.iter().map(|r| text[r.clone()].chars().count() as f32).collect()
+                ranges
+                    .iter()
+                    .map(|r| text[r.clone()].chars().count() as f32)
+                    .collect()
             };
             for (z, e) in align_sentences(&lengths(az, &sz), &lengths(ae, &se)) {
                 let zh = &az[sz[z.start].start..sz[z.end - 1].end];
@@ -380,7 +413,12 @@ pub fn mine(analyzer: &Analyzer, records: &[BilingualRecord], exclude: &HashSet<
         let consistency = count as f32 / seen as f32;
         let repetition = 1.0 - 0.5f32.powi(count as i32);
         let confidence = 0.45 + 0.45 * consistency * repetition;
-        pairs.push(Pair { zh, en_key, en: written.to_lowercase(), confidence });
+        pairs.push(Pair {
+            zh,
+            en_key,
+            en: written.to_lowercase(),
+            confidence,
+        });
     }
     let pairs = drop_parts(prune(pairs));
     tracing::info!(pairs = pairs.len(), "mined a bilingual lexicon");
@@ -409,14 +447,36 @@ fn drop_parts(pairs: Vec<Pair>) -> Vec<Pair> {
         longer_en || longer_zh
     };
     let keep: Vec<bool> = pairs.iter().map(|p| !covered(p)).collect();
-    pairs.into_iter().zip(keep).filter_map(|(p, k)| k.then_some(p)).collect()
+    pairs
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(p, k)| k.then_some(p))
+        .collect()
+}
+
+/// The fold (1 to `folds`) of a paper id: a stable hash (FNV-1a), so that mining and
+/// evaluation agree on which papers a fold holds without sharing a list.
+pub fn fold_of(id: &str, folds: usize) -> usize {
+    debug_assert!(folds >= 1);
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in id.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    (hash % folds.max(1) as u64) as usize + 1
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn record(id: &str, title_zh: &str, title_en: &str, kw_zh: &str, kw_en: &str) -> BilingualRecord {
+    fn record(
+        id: &str,
+        title_zh: &str,
+        title_en: &str,
+        kw_zh: &str,
+        kw_en: &str,
+    ) -> BilingualRecord {
         BilingualRecord {
             chinaxiv_id: id.into(),
             title_zh: Some(title_zh.into()),
@@ -429,27 +489,74 @@ mod tests {
 
     fn corpus() -> Vec<BilingualRecord> {
         vec![
-            record("1", "基于神经网络的锅炉燃烧优化", "Boiler combustion optimization based on neural network", "神经网络；锅炉；燃烧优化", "neural network; boiler; combustion optimization"),
-            record("2", "锅炉烟气氮氧化物软测量", "Soft sensor of nitrogen oxides in boiler flue gas", "软测量；氮氧化物；烟气", "soft sensor; nitrogen oxides; flue gas"),
-            record("3", "神经网络软测量模型", "A neural network soft sensor model", "软测量；神经网络", "soft sensor; neural network"),
-            record("4", "烟气脱硝与氮氧化物排放", "Flue gas denitrification and nitrogen oxides emission", "烟气；氮氧化物；脱硝", "flue gas; nitrogen oxides; denitrification"),
-            record("5", "锅炉效率研究", "Study on boiler efficiency", "锅炉；效率", "boiler; efficiency"),
+            record(
+                "1",
+                "基于神经网络的锅炉燃烧优化",
+                "Boiler combustion optimization based on neural network",
+                "神经网络；锅炉；燃烧优化",
+                "neural network; boiler; combustion optimization",
+            ),
+            record(
+                "2",
+                "锅炉烟气氮氧化物软测量",
+                "Soft sensor of nitrogen oxides in boiler flue gas",
+                "软测量；氮氧化物；烟气",
+                "soft sensor; nitrogen oxides; flue gas",
+            ),
+            record(
+                "3",
+                "神经网络软测量模型",
+                "A neural network soft sensor model",
+                "软测量；神经网络",
+                "soft sensor; neural network",
+            ),
+            record(
+                "4",
+                "烟气脱硝与氮氧化物排放",
+                "Flue gas denitrification and nitrogen oxides emission",
+                "烟气；氮氧化物；脱硝",
+                "flue gas; nitrogen oxides; denitrification",
+            ),
+            record(
+                "5",
+                "锅炉效率研究",
+                "Study on boiler efficiency",
+                "锅炉；效率",
+                "boiler; efficiency",
+            ),
         ]
     }
 
     fn english_of<'a>(pairs: &'a [Pair], zh: &str) -> Vec<&'a str> {
-        pairs.iter().filter(|p| p.zh == zh).map(|p| p.en_key.as_str()).collect()
+        pairs
+            .iter()
+            .filter(|p| p.zh == zh)
+            .map(|p| p.en_key.as_str())
+            .collect()
     }
 
     #[test]
     fn technical_terms_map_to_their_english_and_back() {
         let analyzer = Analyzer::default_settings();
         let pairs = mine(&analyzer, &corpus(), &HashSet::new());
-        assert!(english_of(&pairs, "软测量").contains(&"soft sensor"), "{pairs:?}");
+        assert!(
+            english_of(&pairs, "软测量").contains(&"soft sensor"),
+            "{pairs:?}"
+        );
         assert!(english_of(&pairs, "锅炉").contains(&"boiler"), "{pairs:?}");
-        assert!(english_of(&pairs, "神经网络").contains(&"neural network"), "{pairs:?}");
-        assert!(!english_of(&pairs, "神经网络").contains(&"network"), "{pairs:?}");
-        let chinese: Vec<&str> = pairs.iter().filter(|p| p.en_key == "flue gas").map(|p| p.zh.as_str()).collect();
+        assert!(
+            english_of(&pairs, "神经网络").contains(&"neural network"),
+            "{pairs:?}"
+        );
+        assert!(
+            !english_of(&pairs, "神经网络").contains(&"network"),
+            "{pairs:?}"
+        );
+        let chinese: Vec<&str> = pairs
+            .iter()
+            .filter(|p| p.en_key == "flue gas")
+            .map(|p| p.zh.as_str())
+            .collect();
         assert!(chinese.contains(&"烟气"), "{chinese:?}");
     }
 
@@ -475,18 +582,9 @@ mod tests {
         let analyzer = Analyzer::default_settings();
         let mut reversed = corpus();
         reversed.reverse();
-        assert_eq!(mine(&analyzer, &corpus(), &HashSet::new()), mine(&analyzer, &reversed, &HashSet::new()));
+        assert_eq!(
+            mine(&analyzer, &corpus(), &HashSet::new()),
+            mine(&analyzer, &reversed, &HashSet::new())
+        );
     }
-}
-
-/// The fold (1 to `folds`) of a paper id: a stable hash (FNV-1a), so that mining and
-/// evaluation agree on which papers a fold holds without sharing a list.
-pub fn fold_of(id: &str, folds: usize) -> usize {
-    debug_assert!(folds >= 1);
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in id.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    (hash % folds.max(1) as u64) as usize + 1
 }

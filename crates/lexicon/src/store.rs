@@ -1,11 +1,11 @@
 //! The lexicon files: one zstd-compressed TSV per origin, `<origin>.tsv.zst`.
 //!
 //! ```text
-//! # chaxin-lexicon 1	source=dictionary	origin=ecdict
-//! 锅炉	boiler	boiler	0.850
+//! # chaxin-lexicon 1 ⇥ source=dictionary ⇥ origin=ecdict
+//! 锅炉 ⇥ boiler ⇥ boiler ⇥ 0.850
 //! ```
 //!
-//! The first line names the format version, the [`Source`] shown to users and the origin; every
+//! (`⇥` is a tab.) The first line names the format version, the [`Source`] shown to users and the origin; every
 //! other line is `zh key \t en key \t english as written \t confidence`, sorted, so a rebuild
 //! from the same inputs gives the same bytes.
 
@@ -105,7 +105,10 @@ pub fn read_file(path: &Path) -> Result<(String, Source, Vec<Pair>), StoreError>
         .ok_or_else(|| format(1, "empty file".into()))?;
     let mut fields = header.split('\t');
     if fields.next() != Some(MAGIC) {
-        return Err(format(1, format!("not a chaxin lexicon (expected `{MAGIC}`)")));
+        return Err(format(
+            1,
+            format!("not a chaxin lexicon (expected `{MAGIC}`)"),
+        ));
     }
     let mut source = None;
     let mut origin = None;
@@ -127,7 +130,10 @@ pub fn read_file(path: &Path) -> Result<(String, Source, Vec<Pair>), StoreError>
         let n = i + 2;
         let parts: Vec<&str> = line.split('\t').collect();
         let [zh, en_key, en, confidence] = parts[..] else {
-            return Err(format(n, format!("expected 4 tab-separated fields, got {}", parts.len())));
+            return Err(format(
+                n,
+                format!("expected 4 tab-separated fields, got {}", parts.len()),
+            ));
         };
         let confidence: f32 = confidence
             .parse()
@@ -165,11 +171,17 @@ fn read_readings(path: &Path) -> Result<Vec<(char, String)>, StoreError> {
         .enumerate()
         .map(|(i, line)| {
             let mut parts = line.split('\t');
-            match (parts.next().map(|c| c.chars().collect::<Vec<_>>()), parts.next()) {
+            match (
+                parts.next().map(|c| c.chars().collect::<Vec<_>>()),
+                parts.next(),
+            ) {
                 (Some(c), Some(reading)) if c.len() == 1 && !reading.is_empty() => {
                     Ok((c[0], reading.to_string()))
                 }
-                _ => Err(format(i + 2, "expected a character, a tab and its reading".into())),
+                _ => Err(format(
+                    i + 2,
+                    "expected a character, a tab and its reading".into(),
+                )),
             }
         })
         .collect()
@@ -195,7 +207,10 @@ pub fn load_dir(dir: &Path) -> Result<Lexicon, StoreError> {
         .collect();
     files.sort();
     for path in files {
-        if path.to_string_lossy().ends_with(&format!("-readings{EXTENSION}")) {
+        if path
+            .to_string_lossy()
+            .ends_with(&format!("-readings{EXTENSION}"))
+        {
             lexicon.add_readings(read_readings(&path)?);
             continue;
         }
@@ -222,7 +237,10 @@ mod tests {
         let lexicon = load_dir(dir.path()).unwrap();
         let en = lexicon.english_of("软测量");
         assert_eq!(en.len(), 1);
-        assert_eq!((en[0].text.as_str(), en[0].source), ("soft sensor", Source::Corpus));
+        assert_eq!(
+            (en[0].text.as_str(), en[0].source),
+            ("soft sensor", Source::Corpus)
+        );
         assert_eq!(lexicon.origins(), [("chinaxiv".to_string(), 1)]);
     }
 
@@ -230,9 +248,71 @@ mod tests {
     fn a_bad_line_names_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("bad.tsv.zst");
-        let text = format!("{MAGIC}\tsource=corpus\torigin=bad\n锅炉\tboiler\tboiler\t0.5\n锅炉\tboiler\n");
+        let text = format!(
+            "{MAGIC}\tsource=corpus\torigin=bad\n锅炉\tboiler\tboiler\t0.5\n锅炉\tboiler\n"
+        );
         std::fs::write(&path, zstd::encode_all(text.as_bytes(), 1).unwrap()).unwrap();
         let e = load_dir(dir.path()).unwrap_err().to_string();
         assert!(e.contains("line 3") && e.contains("4 tab-separated"), "{e}");
+    }
+}
+
+#[cfg(test)]
+mod shipped {
+    use crate::{en_key, zh_key};
+    use chaxin_text::Analyzer;
+
+    /// The lexicon the server loads (`index-data/lexicon`).
+    fn shipped() -> crate::Lexicon {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../index-data/lexicon");
+        super::load_dir(&dir).unwrap()
+    }
+
+    #[test]
+    fn technical_terms_translate_both_ways() {
+        let lexicon = shipped();
+        let analyzer = Analyzer::default_settings();
+        let english = |zh: &str| -> Vec<String> {
+            lexicon
+                .english_of(&zh_key(zh).unwrap())
+                .iter()
+                .map(|e| e.key.clone())
+                .collect()
+        };
+        let chinese = |en: &str| -> Vec<String> {
+            lexicon
+                .chinese_of(&en_key(&analyzer, en).unwrap())
+                .iter()
+                .map(|e| e.text.clone())
+                .collect()
+        };
+        let key = |en: &str| en_key(&analyzer, en).unwrap();
+        assert!(
+            english("神经网络").contains(&key("neural network")),
+            "{:?}",
+            english("神经网络")
+        );
+        assert!(
+            english("遥感").contains(&key("remote sensing")),
+            "{:?}",
+            english("遥感")
+        );
+        assert!(
+            english("锅炉").contains(&key("boiler")),
+            "{:?}",
+            english("锅炉")
+        );
+        assert!(
+            chinese("nitrogen oxides").contains(&"氮氧化物".to_string()),
+            "{:?}",
+            chinese("nitrogen oxides")
+        );
+        assert!(chinese("boiler").contains(&"锅炉".to_string()));
+        assert!(
+            chinese("remote sensing").contains(&"遥感".to_string()),
+            "{:?}",
+            chinese("remote sensing")
+        );
+        assert_eq!(lexicon.pinyin("盐城").as_deref(), Some("yancheng"));
     }
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::time::Instant;
 
+use crate::ast::Ast;
 use chaxin_index::{find_live_doc, ChaxinIndex, Kind, PartialDate, Record, TextField};
 use chaxin_text::AnalyzerSettings;
 use serde::{Deserialize, Serialize};
@@ -103,10 +104,28 @@ pub struct SearchRequest {
     /// however deep.
     #[serde(default)]
     pub search_after: Option<String>,
+    /// A query of bare words (no field, operator or quote) also finds records in the other
+    /// language: its concepts get their forms from the lexicon (shown in `concepts`).
+    #[serde(default = "default_true")]
+    pub cross_language: bool,
 }
 
 fn default_facet_size() -> usize {
     10
+}
+
+/// Ranking terms with their weights.
+type WeightedTerms = Vec<(Term, f32)>;
+
+/// True for a query of bare words only (what a user types without the expert language).
+fn is_plain(ast: &Ast) -> bool {
+    match ast {
+        Ast::Word { field: None, .. } => true,
+        Ast::Bool(clauses) => clauses
+            .iter()
+            .all(|(occur, a)| *occur == crate::ast::Occur::Should && is_plain(a)),
+        _ => false,
+    }
 }
 
 /// A page cursor: the sort order, sort key and id of a page's last hit.
@@ -157,6 +176,7 @@ impl Default for SearchRequest {
             limit: default_limit(),
             operator: DefaultOperator::Or,
             highlight: true,
+            cross_language: true,
             facets: vec![],
             facet_size: default_facet_size(),
             sort: SortOrder::Relevance,
@@ -276,6 +296,9 @@ pub struct SearchResponse {
     /// Cursor of the next page (`search_after`), when this page is full.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub next: Option<String>,
+    /// For a cross-language search: the query's concepts with the forms it also searched.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub concepts: Vec<crate::Feature>,
 }
 
 /// What `GET /v1/stats` returns.
@@ -344,7 +367,16 @@ impl SearchEngine {
         let ast = parse(&request.q, request.operator)?;
         let searcher = self.reader.searcher();
         let compiler = Compiler::new(&self.index, &self.config.boosts, &searcher, interrupt);
-        let compiled = compiler.compile(&ast)?;
+        let mut compiled = compiler.compile(&ast)?;
+        let mut concepts = Vec::new();
+        if request.cross_language && !self.config.lexicon.is_empty() && is_plain(&ast) {
+            if let Some(Clause::Terms(_)) = &compiled {
+                if let Some(terms) = self.cross_language_terms(&compiler, &searcher, &request.q) {
+                    compiled = Some(Clause::Terms(terms.0));
+                    concepts = terms.1;
+                }
+            }
+        }
         let filters = self.filters(request);
         // Block-max WAND pays off for an unfiltered disjunction of terms ranked by relevance,
         // when not every hit must be seen for facets.
@@ -443,7 +475,27 @@ impl SearchEngine {
             hits,
             facets,
             next,
+            concepts,
         })
+    }
+
+    /// The ranking terms of a plain query as a point's concepts with their forms, when at
+    /// least one concept has a form in the other language.
+    fn cross_language_terms(
+        &self,
+        compiler: &Compiler<'_>,
+        searcher: &tantivy::Searcher,
+        words: &str,
+    ) -> Option<(WeightedTerms, Vec<crate::Feature>)> {
+        let features = self.concepts_of(searcher, words, &Default::default());
+        let crosses = features
+            .iter()
+            .any(|f| f.forms.iter().any(|form| form.lang != f.lang));
+        if !crosses {
+            return None;
+        }
+        let idf = crate::novelty::idf_of(searcher, self);
+        Some((self.ranking_terms(compiler, &features, &idf), features))
     }
 
     fn filters(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {

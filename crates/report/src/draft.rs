@@ -454,9 +454,16 @@ pub fn build(
         .collect();
     // Reference numbers: domestic first, each by relevance.
     // A given novelty result may hold more candidates than the report cites.
+    // A record that discloses nothing, or only a point's least specific concept, is not
+    // prior art worth citing.
     let (domestic, foreign): (Vec<&Candidate>, Vec<&Candidate>) = novelty
         .candidates
         .iter()
+        .filter(|c| {
+            c.points
+                .iter()
+                .any(|p| !p.found.is_empty() && !p.only_lightest)
+        })
         .take(request.limit)
         .partition(|c| is_domestic(c));
     let ordered: Vec<&Candidate> = domestic.iter().chain(&foreign).copied().collect();

@@ -242,35 +242,83 @@ fn strategy_blocks(report: &Report, zh: bool, out: &mut Vec<Block>) {
         },
         s.terms_en.join("; ")
     ))));
-    out.push(Block::Subheading(
-        if zh {
-            "检索式及命中数"
-        } else {
-            "Search expressions and hits"
-        }
-        .into(),
-    ));
-    let rows = s
-        .points
-        .iter()
-        .flat_map(|p| {
-            p.expressions.iter().map(move |e| {
-                vec![
-                    vec![plain(p.point.to_string())],
-                    vec![plain(e.expression.clone())],
-                    vec![plain(e.hits.to_string())],
-                ]
+    // 中文检索式 and 英文检索式 hold each language's concept blocks; the combined strategy
+    // (all blocks, essential, relaxations, broad) joins both.
+    let groups: [(Option<&str>, &str, &str); 3] = [
+        (
+            Some("zh"),
+            "中文检索式及命中数",
+            "Chinese expressions and hits",
+        ),
+        (
+            Some("en"),
+            "英文检索式及命中数",
+            "English expressions and hits",
+        ),
+        (
+            None,
+            "中英文组合检索式及命中数",
+            "Combined expressions and hits",
+        ),
+    ];
+    for (lang, heading_zh, heading_en) in groups {
+        let rows: Vec<_> = s
+            .points
+            .iter()
+            .flat_map(|p| {
+                p.expressions
+                    .iter()
+                    .filter(move |e| e.lang.as_deref() == lang)
+                    .map(move |e| {
+                        vec![
+                            vec![plain(p.point.to_string())],
+                            vec![plain(purpose_label(&e.purpose, zh).to_string())],
+                            vec![plain(e.expression.clone())],
+                            vec![plain(e.hits.to_string())],
+                        ]
+                    })
             })
-        })
-        .collect();
-    out.push(Block::Table {
-        header: if zh {
-            vec!["查新点".into(), "检索式".into(), "命中数".into()]
-        } else {
-            vec!["Point".into(), "Expression".into(), "Hits".into()]
-        },
-        rows,
-    });
+            .collect();
+        if rows.is_empty() {
+            continue;
+        }
+        out.push(Block::Subheading(
+            if zh { heading_zh } else { heading_en }.into(),
+        ));
+        out.push(Block::Table {
+            header: if zh {
+                vec![
+                    "查新点".into(),
+                    "步骤".into(),
+                    "检索式".into(),
+                    "命中数".into(),
+                ]
+            } else {
+                vec![
+                    "Point".into(),
+                    "Step".into(),
+                    "Expression".into(),
+                    "Hits".into(),
+                ]
+            },
+            rows,
+        });
+    }
+}
+
+/// What a strategy step is called in the report.
+fn purpose_label(purpose: &str, zh: bool) -> &str {
+    match (purpose, zh) {
+        ("all", true) => "全部概念",
+        ("essential", true) => "必要概念",
+        ("relaxed", true) => "放宽",
+        ("broad", true) => "任一概念",
+        ("all", false) => "all concepts",
+        ("essential", false) => "essential concepts",
+        ("relaxed", false) => "relaxed",
+        ("broad", false) => "any concept",
+        (other, _) => other,
+    }
 }
 
 fn station(report: &Report) -> Vec<Block> {

@@ -5,7 +5,9 @@
 //! this way from `../shared/data/`.
 
 mod arxiv;
+mod chinaxiv;
 mod csl;
+mod kppatent;
 mod patentsview;
 mod refs;
 mod stream;
@@ -35,12 +37,19 @@ pub enum Format {
     UsptoXml,
     /// A reference-manager export (RIS, EndNote, RefWorks, NoteExpress, CNKI E-Study).
     Refs(RefFormat),
+    /// ChinaXiv bilingual papers (JSON lines with `title_zh`/`title_en`, …, `chinaxiv_month`).
+    Chinaxiv,
+    /// KPPatent-ZH Chinese patent applications (JSON lines: id, title, abstract, claims,
+    /// keyphrases, publication_number_from_ocr).
+    KppatentZh,
 }
 
 impl Format {
     /// All formats with their command-line names.
-    pub const ALL: [(&'static str, Format); 9] = [
+    pub const ALL: [(&'static str, Format); 11] = [
         ("csl", Format::Csl),
+        ("chinaxiv", Format::Chinaxiv),
+        ("kppatent-zh", Format::KppatentZh),
         ("arxiv-csv", Format::Arxiv),
         ("patentsview-csv", Format::Patentsview),
         ("uspto-xml", Format::UsptoXml),
@@ -70,7 +79,9 @@ impl Format {
             .and_then(|e| e.to_str())
             .unwrap_or_default();
         match self {
-            Format::Csl => matches!(ext, "jsonl" | "json" | "ndjson"),
+            Format::Csl | Format::Chinaxiv | Format::KppatentZh => {
+                matches!(ext, "jsonl" | "json" | "ndjson")
+            }
             Format::Arxiv | Format::Patentsview => ext == "csv",
             Format::UsptoXml => ext.eq_ignore_ascii_case("xml"),
             Format::Refs(RefFormat::Ris) => matches!(ext, "ris" | "txt"),
@@ -99,6 +110,8 @@ pub fn import_text(format: Format, text: &str, file: &str) -> Imported {
     let file = file.to_string();
     let mut out = match format {
         Format::Csl => csl::import(text, &file),
+        Format::Chinaxiv => chinaxiv::import(text, &file),
+        Format::KppatentZh => kppatent::import(text, &file),
         Format::Arxiv => arxiv::import(text, &file),
         Format::Patentsview => patentsview::import(text, &file),
         Format::UsptoXml => uspto::import(text, &file),

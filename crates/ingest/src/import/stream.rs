@@ -64,7 +64,7 @@ pub fn import_reader(
             line
         };
         let starts = match format {
-            Format::Csl => true,
+            Format::Csl | Format::Chinaxiv | Format::KppatentZh => true,
             Format::UsptoXml => line.trim_start().starts_with("<?xml"),
             Format::Refs(refs) => refs.starts_record(line),
             Format::Arxiv | Format::Patentsview => !in_quotes,

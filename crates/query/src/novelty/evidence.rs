@@ -50,6 +50,8 @@ pub(crate) struct Occurrence {
     end: usize,
     range: Range<usize>,
     sentence: usize,
+    /// Which of the feature's forms occurs here (`None`: the feature as written).
+    form: Option<usize>,
 }
 
 /// The evidence of one point in one candidate.
@@ -69,7 +71,13 @@ pub(crate) struct PointEvidence {
 /// A found feature with its passage.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct FoundFeature {
+    /// The feature as written in the point (kept for clients of the first API version).
     pub feature: String,
+    /// The concept it stands for (the same text as `feature`).
+    pub concept: String,
+    /// The form that occurs in the record: the concept itself, a synonym or a translation
+    /// (`software sensor` for `软测量`); the passage is in the record's own language.
+    pub form: String,
     /// Field of the passage.
     pub field: String,
     /// The sentence that discloses it, HTML-escaped, features in `<em>`.
@@ -172,6 +180,7 @@ impl DocText {
                     end: position + chars,
                     range: range.start..end_byte,
                     sentence: sentence_of(&v.sentences, range.start),
+                    form: None,
                 });
             }
         }
@@ -188,6 +197,7 @@ impl DocText {
             end: last_position + last_span,
             range: first.start..last_range.end,
             sentence: sentence_of(&v.sentences, first.start),
+            form: None,
         }
     }
 
@@ -230,8 +240,11 @@ impl DocText {
             .iter()
             .map(|f| {
                 let mut occ = self.sequence(&f.terms);
-                for alternative in &f.synonym_terms {
-                    occ.extend(self.sequence(alternative));
+                for (i, alternative) in f.synonym_terms.iter().enumerate() {
+                    occ.extend(self.sequence(alternative).into_iter().map(|mut o| {
+                        o.form = Some(i);
+                        o
+                    }));
                 }
                 if !f.bigrams.is_empty() {
                     occ.extend(self.characters(&f.bigrams, f.span));
@@ -314,8 +327,14 @@ impl DocText {
                 .filter(|r| r.start >= sentence.start && r.end <= sentence.end)
                 .collect();
             marks = merge(marks);
+            let form = chosen
+                .form
+                .and_then(|i| feature.forms.get(i))
+                .map_or_else(|| feature.text.clone(), |f| f.text.clone());
             out.push(FoundFeature {
                 feature: feature.text.clone(),
+                concept: feature.text.clone(),
+                form,
                 field: value.field.name().to_string(),
                 passage: passage(&value.text, sentence, &marks, &chosen.range),
             });

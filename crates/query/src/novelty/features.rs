@@ -66,6 +66,19 @@ const GENERIC_WORDS: &[&str] = &[
     "novel",
     "new",
     "study",
+    "studies",
+    "research",
+    "investigation",
+    "influence",
+    "effect",
+    "effects",
+    "different",
+    "various",
+    "characteristics",
+    "ways",
+    "影响",
+    "不同",
+    "特性",
     "analysis",
     "approach",
     "technique",
@@ -86,7 +99,7 @@ const GENERIC_WORDS: &[&str] = &[
 ];
 
 /// Most forms in the other language a concept carries (best first).
-pub const MAX_FORMS: usize = 4;
+pub const MAX_FORMS: usize = 8;
 /// Smallest confidence of a form in the other language.
 pub const MIN_FORM_CONFIDENCE: f32 = 0.3;
 /// A form's confidence must be at least this share of the concept's best form.
@@ -133,8 +146,12 @@ pub struct Feature {
     /// as consecutive terms.
     #[serde(skip)]
     pub synonym_terms: Vec<Vec<String>>,
-    /// Inverse document frequency in the index (of its commonest form, when it has forms).
+    /// Inverse document frequency of its words in the index.
     pub weight: f32,
+    /// Inverse document frequency of its commonest form (its words or a translation): how
+    /// specific the concept is, whatever the language; decides `essential`.
+    #[serde(default)]
+    pub specificity: f32,
     /// A word such as `方法` or `system`: ranked, not a concept, not reported.
     pub generic: bool,
     /// Needed for `X`: the point is disclosed only where every essential concept is.
@@ -187,7 +204,6 @@ enum Lookup {
     Lexicon(Lang, String),
 }
 
-
 /// Multiword concepts of the point found in the lexicon: Chinese by forward maximum matching
 /// over each Han run (`以软测量结果` → `软测量`, whatever jieba made of `以软`), English by the
 /// longest run of consecutive terms that is a lexicon key (`flue gas`, `neural network`).
@@ -210,23 +226,13 @@ fn lexicon_spans(cx: &Context<'_>, point: &str, tokens: &[Token]) -> Vec<Span> {
             .unwrap_or(chars.len());
         let found = (2..=longest.min(run_end - i)).rev().find_map(|len| {
             let candidate: String = chars[i..i + len].iter().collect();
-            let glued = [candidate.chars().next(), candidate.chars().last()]
-                .into_iter()
-                .flatten()
-                .any(|c| FUNCTION_CHARS.contains(c));
             let usable = cx.lexicon.knows(Lang::Zh, &candidate)
                 && !is_function_word(&candidate)
                 && !chaxin_lexicon::FUNCTION_WORDS
                     .iter()
                     .any(|w| candidate.starts_with(w) || candidate.ends_with(w))
                 && !lexicon_forms(cx, Lang::Zh, &candidate).is_empty();
-            let is_word = || {
-                let range = norm.original_range(i, i + len);
-                tokens
-                    .iter()
-                    .any(|t| t.offset_from == range.start && t.offset_to == range.end)
-            };
-            (usable && (!glued || is_word())).then_some((len, candidate))
+            usable.then_some((len, candidate))
         });
         match found {
             // Only multi-word matches need a span; a single jieba word is its own token.
@@ -264,8 +270,12 @@ fn lexicon_spans(cx: &Context<'_>, point: &str, tokens: &[Token]) -> Vec<Span> {
             {
                 continue;
             }
-            let key = run.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
-            if cx.lexicon.knows(Lang::En, &key) {
+            let key = run
+                .iter()
+                .map(|t| t.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if cx.lexicon.knows(Lang::En, &key) && !lexicon_forms(cx, Lang::En, &key).is_empty() {
                 spans.push(Span {
                     range: run[0].offset_from..run[n - 1].offset_to,
                     lookup: Lookup::Lexicon(Lang::En, key),
@@ -461,10 +471,11 @@ pub fn extract(cx: &Context<'_>, point: &str) -> Vec<Feature> {
             if is_function_word(&token.text) {
                 continue;
             }
-            // A lone character (`中`, `软` of `以软`) or a word glued to a function character
-            // still ranks, like a generic word, but is no concept.
+            // A lone character (`中`) or a two-character word glued to a function character
+            // (`以软`) still ranks, like a generic word, but is no concept.
             let known = cx.lexicon.knows(Lang::Zh, &token.text);
             let glued = !known
+                && token.text.chars().count() == 2
                 && [token.text.chars().next(), token.text.chars().last()]
                     .into_iter()
                     .flatten()
@@ -533,15 +544,17 @@ fn feature(
             kept.push(form);
         }
     }
-    // The weight of a concept is that of its commonest form: a Chinese word that is rare in
-    // a mostly English index is as common as its English translation.
+    // The weight of a concept is the idf of its words as written (what ranks it); its
+    // specificity that of its commonest form: a Chinese word that is rare in a mostly English
+    // index is as common as its English translation.
     let idf_of = |terms: &[String]| terms.iter().map(|t| (cx.idf)(t)).fold(0.0, f32::max);
-    let weight = form_terms
+    let weight = idf_of(&terms);
+    let specificity = form_terms
         .iter()
         .zip(&kept)
         .filter(|(_, f)| f.lang != lang)
         .map(|(t, _)| idf_of(t))
-        .fold(idf_of(&terms), f32::min);
+        .fold(weight, f32::min);
     Feature {
         bigrams: han_bigrams(cx.analyzer, &text),
         synonyms: kept.iter().map(|f| f.text.clone()).collect(),
@@ -551,6 +564,7 @@ fn feature(
         forms: kept,
         synonym_terms: form_terms,
         weight,
+        specificity,
         generic,
         essential: false,
         span,
@@ -562,10 +576,10 @@ fn mark_essential(features: &mut [Feature]) {
     let heaviest = features
         .iter()
         .filter(|f| !f.generic)
-        .map(|f| f.weight)
+        .map(|f| f.specificity)
         .fold(0.0, f32::max);
     for f in features.iter_mut() {
-        f.essential = !f.generic && f.weight >= ESSENTIAL_SHARE * heaviest;
+        f.essential = !f.generic && f.specificity >= ESSENTIAL_SHARE * heaviest;
     }
 }
 
@@ -632,14 +646,186 @@ mod tests {
     use super::*;
 
     fn features(point: &str) -> Vec<Feature> {
+        with_lexicon(point, &Lexicon::default(), &BTreeMap::new())
+    }
+
+    fn with_lexicon(
+        point: &str,
+        lexicon: &Lexicon,
+        synonyms: &BTreeMap<String, Vec<String>>,
+    ) -> Vec<Feature> {
         let analyzer = Analyzer::default_settings();
-        extract(
-            &analyzer,
-            point,
+        let generic = generic_terms(&analyzer);
+        let cx = Context {
+            analyzer: &analyzer,
+            lexicon,
+            synonyms,
+            generic: &generic,
+            // Rarer terms weigh more: a stand-in idf by length.
+            idf: &|t: &str| 1.0 + t.chars().count() as f32,
+            occurs: &|_| true,
+        };
+        extract(&cx, point)
+    }
+
+    /// A lexicon of real pairs, as the dictionaries and ChinaXiv give them.
+    fn lexicon() -> Lexicon {
+        let analyzer = Analyzer::default_settings();
+        let pair = |zh: &str, en: &str, confidence: f32| chaxin_lexicon::Pair {
+            zh: zh.into(),
+            en_key: chaxin_lexicon::en_key(&analyzer, en).unwrap(),
+            en: en.into(),
+            confidence,
+        };
+        let mut lexicon = Lexicon::default();
+        lexicon.add(
+            "test",
+            Source::Corpus,
+            &[
+                pair("软测量", "soft sensor", 0.9),
+                pair("软测量", "soft sensing", 0.8),
+                pair("神经网络", "neural network", 0.95),
+                pair("氮氧化物", "nitrogen oxides", 0.8),
+                pair("氮氧化物", "NOx", 0.7),
+                pair("锅炉", "boiler", 0.9),
+                pair("运行参数", "operating parameters", 0.8),
+                pair("烟气", "flue gas", 0.85),
+                pair("浓度", "concentration", 0.9),
+                pair("燃烧优化", "combustion optimization", 0.8),
+                pair("在线分析仪", "online analyzer", 0.7),
+                // Dictionaries also know function words; they must not become concepts.
+                pair("根据", "according to", 0.8),
+                pair("结果", "result", 0.9),
+            ],
+        );
+        lexicon
+    }
+
+    fn concepts(features: &[Feature]) -> Vec<&str> {
+        features
+            .iter()
+            .filter(|f| !f.generic)
+            .map(|f| f.text.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn chinese_points_give_whole_technical_concepts_and_no_function_words() {
+        let lexicon = lexicon();
+        let f = with_lexicon(
+            "采用神经网络根据锅炉运行参数软测量烟气中的氮氧化物浓度",
+            &lexicon,
             &BTreeMap::new(),
-            &generic_terms(&analyzer),
-            &|_| 1.0,
-        )
+        );
+        let c = concepts(&f);
+        for whole in [
+            "神经网络",
+            "锅炉",
+            "运行参数",
+            "软测量",
+            "烟气",
+            "氮氧化物",
+            "浓度",
+        ] {
+            assert!(c.contains(&whole), "{whole} missing from {c:?}");
+        }
+        for word in ["采用", "根据", "中", "软", "测量", "以软"] {
+            assert!(!c.contains(&word), "{word} is a concept in {c:?}");
+        }
+        let soft = f.iter().find(|f| f.text == "软测量").unwrap();
+        let forms: Vec<&str> = soft.forms.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(forms, ["soft sensor", "soft sensing"]);
+        assert!(soft
+            .forms
+            .iter()
+            .all(|f| f.lang == Lang::En && f.source == Source::Corpus));
+        let second = with_lexicon(
+            "以软测量结果替代NOx在线分析仪进行燃烧优化控制",
+            &lexicon,
+            &BTreeMap::new(),
+        );
+        let c = concepts(&second);
+        assert!(
+            c.contains(&"软测量") && c.contains(&"燃烧优化") && c.contains(&"在线分析仪"),
+            "{c:?}"
+        );
+        for word in ["以软", "结果", "替代", "进行"] {
+            assert!(!c.contains(&word), "{word} is a concept in {c:?}");
+        }
+    }
+
+    #[test]
+    fn english_points_keep_multiword_terms_whole() {
+        let lexicon = lexicon();
+        let f = with_lexicon(
+            "Using a neural network to estimate nitrogen oxides in boiler flue gas from operating parameters, wherein the soft sensor replaces the analyzer",
+            &lexicon,
+            &BTreeMap::new(),
+        );
+        let c = concepts(&f);
+        for whole in [
+            "neural network",
+            "nitrogen oxides",
+            "flue gas",
+            "operating parameters",
+            "soft sensor",
+            "boiler",
+        ] {
+            assert!(c.contains(&whole), "{whole} missing from {c:?}");
+        }
+        for word in ["Using", "wherein", "neural", "network", "flue", "gas"] {
+            assert!(!c.contains(&word), "{word} is a concept in {c:?}");
+        }
+        let gas = f.iter().find(|f| f.text == "flue gas").unwrap();
+        assert_eq!(gas.lang, Lang::En);
+        assert_eq!(gas.synonyms, ["烟气"]);
+    }
+
+    #[test]
+    fn the_commonest_concept_is_not_essential() {
+        let lexicon = lexicon();
+        let analyzer = Analyzer::default_settings();
+        let generic = generic_terms(&analyzer);
+        // 神经网络 is common in the index (its English form even more), the others are rare.
+        let idf = |t: &str| match t {
+            "神经网络" | "神经" | "网络" | "neural" | "network" => 1.0,
+            _ => 8.0,
+        };
+        let cx = Context {
+            analyzer: &analyzer,
+            lexicon: &lexicon,
+            synonyms: &BTreeMap::new(),
+            generic: &generic,
+            idf: &idf,
+            occurs: &|_| true,
+        };
+        let f = extract(&cx, "神经网络软测量锅炉烟气氮氧化物");
+        let nn = f.iter().find(|f| f.text == "神经网络").unwrap();
+        assert!(!nn.essential);
+        assert!(
+            f.iter()
+                .filter(|f| f.text != "神经网络")
+                .all(|f| f.essential),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn forms_the_index_never_uses_give_way() {
+        let analyzer = Analyzer::default_settings();
+        let generic = generic_terms(&analyzer);
+        let lexicon = lexicon();
+        let cx = Context {
+            analyzer: &analyzer,
+            lexicon: &lexicon,
+            synonyms: &BTreeMap::new(),
+            generic: &generic,
+            idf: &|_| 1.0,
+            occurs: &|t: &str| t != "sens",
+        };
+        let f = extract(&cx, "软测量");
+        let forms: Vec<&str> = f[0].forms.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(forms, ["soft sensor"]);
     }
 
     #[test]
@@ -702,15 +888,8 @@ mod tests {
 
     #[test]
     fn synonyms_attach_to_their_feature() {
-        let analyzer = Analyzer::default_settings();
         let synonyms = BTreeMap::from([("石墨烯".to_string(), vec!["graphene".to_string()])]);
-        let f = extract(
-            &analyzer,
-            "石墨烯电池",
-            &synonyms,
-            &generic_terms(&analyzer),
-            &|_| 1.0,
-        );
+        let f = with_lexicon("石墨烯电池", &Lexicon::default(), &synonyms);
         // jieba splits 石墨烯 here (石墨 + 烯); the synonym key keeps it one feature.
         let g = f
             .iter()

@@ -49,10 +49,13 @@ const EXACT_WEIGHT: f32 = 0.25;
 
 /// Weight of the words of a concept that has no form in the other language (see
 /// `SearchEngine::ranking_terms`).
-const UNTRANSLATED_WEIGHT: f32 = 0.5;
+const UNTRANSLATED_WEIGHT: f32 = 0.8;
+/// Weight of a form in the other language relative to the concept's own words: a
+/// translation is less sure evidence than the word itself.
+const CROSS_LANGUAGE_WEIGHT: f32 = 1.0;
 /// Largest factor by which a record's score is scaled up for the concepts of a point that
 /// have no form in the record's language.
-const LANGUAGE_GAP_FACTOR: f32 = 2.0;
+const LANGUAGE_GAP_FACTOR: f32 = 1.3;
 /// Largest factor by which a form's term is weighted up to its concept's weight.
 const MAX_FORM_RATIO: f32 = 3.0;
 
@@ -142,8 +145,14 @@ pub enum Category {
 /// A search expression that was run, with its hit count.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Expression {
-    /// `broad` (any feature: the ranking expression) or `all` (every key feature).
+    /// `all` (every concept block), `essential` (the essential ones), `relaxed` (the
+    /// essential blocks without the least specific ones, when the stricter expressions found
+    /// nothing), `broad` (any concept: the ranking expression).
     pub purpose: String,
+    /// `zh` or `en` for the blocks of one language only (中文检索式, 英文检索式); absent
+    /// for the expressions that join both languages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
     /// The expression in the expert language, as normalised.
     pub expression: String,
     /// Records it matches.
@@ -183,7 +192,13 @@ pub struct ScoreParts {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PointMatch {
     pub point: usize,
+    /// `X`: every essential concept disclosed; `Y`: most of the concepts, the rest by another
+    /// candidate; `A`: background.
     pub category: Category,
+    /// It discloses only the point's least specific concept (`神经网络` of a point about
+    /// soft-sensing NOx): background at most, left out of report drafts.
+    #[serde(default)]
+    pub only_lightest: bool,
     /// Weighted share of the key features (not `方法`, `system`, …) found.
     pub coverage: f32,
     pub found: Vec<FoundFeature>,
@@ -291,6 +306,43 @@ fn word(text: &str) -> Ast {
         field: None,
         text,
         column: 0,
+    }
+}
+
+/// A feature and its forms as alternatives: a concept block such as
+/// `(软测量 OR "soft sensor")`. With `lang`, only the forms in that language (`None` when the
+/// concept has none).
+fn feature_block(feature: &Feature, lang: Option<chaxin_lexicon::Lang>) -> Option<Ast> {
+    let mut texts: Vec<&String> = Vec::new();
+    if lang.is_none_or(|l| l == feature.lang) {
+        texts.push(&feature.text);
+    }
+    for form in &feature.forms {
+        if lang.is_none_or(|l| l == form.lang) && !texts.contains(&&form.text) {
+            texts.push(&form.text);
+        }
+    }
+    let (first, rest) = texts.split_first()?;
+    if rest.is_empty() && lang.is_none_or(|l| l == feature.lang) {
+        return Some(word(first));
+    }
+    let alternatives = texts
+        .iter()
+        .map(|text| (Occur::Should, alternative(text)))
+        .collect();
+    Some(Ast::Bool(alternatives))
+}
+
+/// A form as a query term: a word, or a phrase when it has several words.
+fn alternative(text: &str) -> Ast {
+    if text.split_whitespace().count() > 1 {
+        Ast::Phrase {
+            field: None,
+            text: text.replace('"', ""),
+            column: 0,
+        }
+    } else {
+        word(text)
     }
 }
 
@@ -419,6 +471,27 @@ fn restrictions(
     Ok(out)
 }
 
+/// `FT=(concept blocks…)` joined by `occur`, plus the restrictions; with `lang`, the blocks in
+/// that language only (`None` when no concept has a form in it).
+fn expression_in(
+    features: &[&Feature],
+    occur: Occur,
+    restrictions: &[(Occur, Ast)],
+    lang: Option<chaxin_lexicon::Lang>,
+) -> Option<Ast> {
+    let blocks: Vec<(Occur, Ast)> = features
+        .iter()
+        .filter_map(|f| feature_block(f, lang).map(|b| (occur, b)))
+        .collect();
+    if blocks.is_empty() {
+        return None;
+    }
+    let terms = Ast::Bool(blocks).with_field(Some(FieldRef::Group(FieldGroup::FullText)));
+    let mut clauses = vec![(Occur::Must, terms)];
+    clauses.extend(restrictions.iter().cloned());
+    Some(Ast::Bool(clauses))
+}
+
 /// `FT=(features…)` joined by `occur`, plus the restrictions.
 fn expression(features: &[&Feature], occur: Occur, restrictions: &[(Occur, Ast)]) -> Ast {
     let terms = Ast::Bool(features.iter().map(|f| (occur, feature_ast(f))).collect())
@@ -476,7 +549,6 @@ impl SearchEngine {
     /// [`features::exact_terms`]): they score, they do not widen the hits.
     fn run_expressions(
         &self,
-        searcher: &Searcher,
         compiler: &Compiler<'_>,
         point: &str,
         features: &[Feature],
@@ -484,38 +556,73 @@ impl SearchEngine {
         limit: usize,
         idf: &dyn Fn(&str) -> f32,
     ) -> Result<(Vec<Expression>, Vec<Ranked>), SearchError> {
+        let searcher = compiler.searcher;
         let all: Vec<&Feature> = features.iter().collect();
+        let key = key_features(features);
+        let essential = essential_features(features);
+        let mut expressions: Vec<Expression> = Vec::new();
+        let run =
+            |purpose: &str, lang: Option<&str>, ast: &Ast| -> Result<Expression, SearchError> {
+                // `must` was checked; what is left to fail are filter values.
+                let compiled = compiler
+                    .compile(ast)
+                    .map_err(|e| SearchError::InvalidValue {
+                        field: "filters",
+                        message: e.message,
+                    })?;
+                let query: Box<dyn Query> = compiled
+                    .map(Clause::into_query)
+                    .unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery));
+                let query = Interruptible {
+                    inner: query,
+                    interrupt: compiler.interrupt.clone(),
+                };
+                let hits = query.count(searcher)? as u64;
+                compiler.interrupt.check()?;
+                Ok(Expression {
+                    purpose: purpose.to_string(),
+                    lang: lang.map(str::to_string),
+                    expression: ast.to_string(),
+                    hits,
+                })
+            };
+        // The search strategy as staff write it: every concept block, then the essential
+        // ones, then (only when those find nothing) the essential blocks without the least
+        // specific, one at a time; each language's blocks on their own; the broad union.
+        if let Some(ast) = expression_in(&key, Occur::Must, restrictions, None) {
+            expressions.push(run("all", None, &ast)?);
+        }
+        if essential.len() < key.len() {
+            if let Some(ast) = expression_in(&essential, Occur::Must, restrictions, None) {
+                expressions.push(run("essential", None, &ast)?);
+            }
+        }
+        let mut relaxed = essential.clone();
+        while expressions.last().is_some_and(|e| e.hits == 0) && relaxed.len() > 1 {
+            let lightest = relaxed
+                .iter()
+                .enumerate()
+                .min_by(|a, b| a.1.weight.total_cmp(&b.1.weight).then(b.0.cmp(&a.0)))
+                .map(|(i, _)| i);
+            if let Some(i) = lightest {
+                relaxed.remove(i);
+            }
+            if let Some(ast) = expression_in(&relaxed, Occur::Must, restrictions, None) {
+                expressions.push(run("relaxed", None, &ast)?);
+            }
+        }
+        for lang in [chaxin_lexicon::Lang::Zh, chaxin_lexicon::Lang::En] {
+            if let Some(ast) = expression_in(&essential, Occur::Must, restrictions, Some(lang)) {
+                expressions.push(run("essential", Some(lang.as_str()), &ast)?);
+            }
+        }
         let broad = expression(&all, Occur::Should, restrictions);
-        let every = expression(&key_features(features), Occur::Must, restrictions);
+        expressions.push(run("broad", None, &broad)?);
         let exact = compiler.exact_terms(
             Some(FieldRef::Group(FieldGroup::FullText)),
             &features::exact_terms(&self.index.analyzer, point),
             EXACT_WEIGHT,
         );
-        let mut expressions = Vec::with_capacity(2);
-        for (purpose, ast) in [("broad", &broad), ("all", &every)] {
-            // `must` was checked; what is left to fail are filter values.
-            let compiled = compiler
-                .compile(ast)
-                .map_err(|e| SearchError::InvalidValue {
-                    field: "filters",
-                    message: e.message,
-                })?;
-            let query: Box<dyn Query> = compiled
-                .map(Clause::into_query)
-                .unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery));
-            let query = Interruptible {
-                inner: query,
-                interrupt: compiler.interrupt.clone(),
-            };
-            let hits = query.count(searcher)? as u64;
-            compiler.interrupt.check()?;
-            expressions.push(Expression {
-                purpose: purpose.to_string(),
-                expression: ast.to_string(),
-                hits,
-            });
-        }
         // The candidates: the broad expression's records (its terms and forms, weighted as in
         // `ranking_terms`), ranked with the point's exact-stream terms as extra evidence.
         let mut terms = self.ranking_terms(compiler, features, idf);
@@ -536,7 +643,10 @@ impl SearchEngine {
                 })?
                 .map(Clause::into_query)
                 .unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery));
-            boolean(vec![(TOccur::Must, ranking), (TOccur::Must, crate::compile::filter(compiled))])
+            boolean(vec![
+                (TOccur::Must, ranking),
+                (TOccur::Must, crate::compile::filter(compiled)),
+            ])
         };
         let id_field = self
             .index
@@ -582,7 +692,7 @@ impl SearchEngine {
     /// terms. A concept with no form in the other language is damped by
     /// [`UNTRANSLATED_WEIGHT`] when a lexicon is loaded: in a mixed-language index its words
     /// would otherwise pull in same-language records on other subjects.
-    fn ranking_terms(
+    pub(crate) fn ranking_terms(
         &self,
         compiler: &Compiler<'_>,
         features: &[Feature],
@@ -600,12 +710,7 @@ impl SearchEngine {
             // The concept's own words count as much as the concept (its commonest form): a
             // Chinese word is rarer in a mostly English index than its translation, and would
             // otherwise outweigh it.
-            let own_idf = feature.terms.iter().map(|t| idf(t)).fold(0.0, f32::max);
-            let scale = if translated {
-                (feature.weight / own_idf.max(0.05)).min(1.0)
-            } else {
-                damping
-            };
+            let scale = damping;
             let own = word(&feature.text).with_field(field);
             if let Ok(Some(Clause::Terms(terms))) = compiler.compile(&own) {
                 out.extend(terms.into_iter().map(|(t, w)| (t, w * scale)));
@@ -617,18 +722,56 @@ impl SearchEngine {
                 .fold(f32::MIN_POSITIVE, f32::max);
             let mut weights: BTreeMap<&str, f32> = BTreeMap::new();
             for (form, terms) in feature.forms.iter().zip(&feature.synonym_terms) {
-                let share = form.confidence / best / terms.len().max(1) as f32;
+                let across = if form.lang == feature.lang {
+                    1.0
+                } else {
+                    CROSS_LANGUAGE_WEIGHT
+                };
+                let share = across * form.confidence / best / terms.len().max(1) as f32;
                 for term in terms {
                     let ratio = (feature.weight / idf(term).max(0.05)).min(MAX_FORM_RATIO);
                     let w = weights.entry(term.as_str()).or_default();
                     *w = w.max(share * ratio);
                 }
             }
-            let weights: Vec<(String, f32)> =
-                weights.into_iter().map(|(t, w)| (t.to_string(), w)).collect();
+            let weights: Vec<(String, f32)> = weights
+                .into_iter()
+                .map(|(t, w)| (t.to_string(), w))
+                .collect();
             out.extend(compiler.weighted_terms(field, &weights));
         }
         out
+    }
+
+    /// The concepts of `point` (see [`features::extract`]).
+    pub(crate) fn concepts_of(
+        &self,
+        searcher: &Searcher,
+        point: &str,
+        synonyms: &BTreeMap<String, Vec<String>>,
+    ) -> Vec<Feature> {
+        let generic = features::generic_terms(&self.index.analyzer);
+        let idf = idf_of(searcher, self);
+        self.concepts_with(searcher, point, synonyms, &generic, &idf)
+    }
+
+    fn concepts_with(
+        &self,
+        searcher: &Searcher,
+        point: &str,
+        synonyms: &BTreeMap<String, Vec<String>>,
+        generic: &HashSet<String>,
+        idf: &dyn Fn(&str) -> f32,
+    ) -> Vec<Feature> {
+        let context = features::Context {
+            analyzer: &self.index.analyzer,
+            lexicon: &self.config.lexicon,
+            synonyms,
+            generic,
+            idf,
+            occurs: &|term: &str| occurs(searcher, self, term),
+        };
+        features::extract(&context, point)
     }
 
     /// Runs a novelty request.
@@ -658,15 +801,8 @@ impl SearchEngine {
             .par_iter()
             .enumerate()
             .map(|(p, point)| {
-                let context = features::Context {
-                    analyzer,
-                    lexicon: &self.config.lexicon,
-                    synonyms: &request.synonyms,
-                    generic: &generic,
-                    idf: &idf,
-                    occurs: &|term: &str| occurs(&searcher, self, term),
-                };
-                let features = features::extract(&context, point);
+                let features =
+                    self.concepts_with(&searcher, point, &request.synonyms, &generic, &idf);
                 if features.is_empty() {
                     return Err(SearchError::InvalidValue {
                         field: "points",
@@ -674,7 +810,6 @@ impl SearchEngine {
                     });
                 }
                 let (expressions, ranked) = self.run_expressions(
-                    &searcher,
                     &compiler,
                     point,
                     &features,
@@ -797,6 +932,37 @@ impl SearchEngine {
                 key
             })
             .collect();
+        // X and Y are judged on the essential concepts; the lightest concept of a point with
+        // several is the one a record may share by chance (神经网络 for a NOx soft sensor).
+        let essential_sets: Vec<HashSet<usize>> = point_features
+            .iter()
+            .map(|features| {
+                let essential: Vec<&Feature> = essential_features(features);
+                features
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| essential.iter().any(|e| std::ptr::eq(*e, *f)))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .collect();
+        let lightest: Vec<Option<usize>> = point_features
+            .iter()
+            .map(|features| {
+                let concepts: Vec<(usize, &Feature)> = features
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| !f.generic)
+                    .collect();
+                if concepts.len() < 2 {
+                    return None;
+                }
+                concepts
+                    .iter()
+                    .min_by(|a, b| a.1.weight.total_cmp(&b.1.weight).then(b.0.cmp(&a.0)))
+                    .map(|(i, _)| *i)
+            })
+            .collect();
 
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut candidates: Vec<Candidate> = Vec::new();
@@ -825,29 +991,34 @@ impl SearchEngine {
                 } else {
                     found_weight / key_weight.max(f32::MIN_POSITIVE)
                 };
-                let category = if !key.is_empty() && found_keys.len() == key.len() {
-                    Category::X
-                } else if coverage >= Y_COVERAGE
-                    && disclosed.iter().enumerate().any(|(other, d)| {
-                        other != rank
-                            && key
-                                .iter()
-                                .all(|i| found_keys.contains(i) || d[p].contains(i))
-                    })
-                {
-                    Category::Y
-                } else {
-                    Category::A
-                };
+                let essential = &essential_sets[p];
+                let category =
+                    if !essential.is_empty() && essential.iter().all(|i| found_keys.contains(i)) {
+                        Category::X
+                    } else if coverage >= Y_COVERAGE
+                        && disclosed.iter().enumerate().any(|(other, d)| {
+                            other != rank
+                                && essential
+                                    .iter()
+                                    .all(|i| found_keys.contains(i) || d[p].contains(i))
+                        })
+                    {
+                        Category::Y
+                    } else {
+                        Category::A
+                    };
                 let missing = features
                     .iter()
                     .enumerate()
                     .filter(|(i, f)| !f.generic && e.occurrences[*i].is_empty())
                     .map(|(_, f)| f.text.clone())
                     .collect();
+                let only_lightest =
+                    lightest[p].is_some_and(|l| found_keys.len() == 1 && found_keys.contains(&l));
                 points.push(PointMatch {
                     point: p + 1,
                     category,
+                    only_lightest,
                     coverage: round3(coverage),
                     found: s.text.passages(features, e),
                     missing,
@@ -915,10 +1086,11 @@ fn reachable_weight(features: &[Feature], record: &Record) -> f32 {
         .title
         .as_ref()
         .is_some_and(|t| t.texts().iter().any(|t| t.chars().any(chaxin_text::is_han)))
-        && record
-            .title
-            .as_ref()
-            .is_some_and(|t| t.texts().iter().any(|t| !t.chars().any(chaxin_text::is_han)));
+        && record.title.as_ref().is_some_and(|t| {
+            t.texts()
+                .iter()
+                .any(|t| !t.chars().any(chaxin_text::is_han))
+        });
     features
         .iter()
         .filter(|f| bilingual || f.lang == lang || f.has_form_in(lang) || is_code(&f.text))
@@ -968,9 +1140,25 @@ fn occurs(searcher: &Searcher, engine: &SearchEngine, term: &str) -> bool {
     })
 }
 
+/// The essential concepts of a point (the key features when none is marked).
+fn essential_features(features: &[Feature]) -> Vec<&Feature> {
+    let essential: Vec<&Feature> = features
+        .iter()
+        .filter(|f| f.essential && !f.generic)
+        .collect();
+    if essential.is_empty() {
+        key_features(features)
+    } else {
+        essential
+    }
+}
+
 /// BM25's idf of a main-stream term, from its document frequency in the default fields (the
 /// largest of them).
-fn idf_of<'a>(searcher: &'a Searcher, engine: &'a SearchEngine) -> impl Fn(&str) -> f32 + 'a {
+pub(crate) fn idf_of<'a>(
+    searcher: &'a Searcher,
+    engine: &'a SearchEngine,
+) -> impl Fn(&str) -> f32 + 'a {
     let n = searcher.num_docs() as f32;
     move |term: &str| {
         let df = engine
