@@ -22,7 +22,7 @@ for k in 1 2; do
 done
 ndcg() { grep -E "^\| $1 " | awk -F'|' '{print $3, $4}'; }
 for set in $SETS; do
-  for mode in novelty search; do
+  for mode in ${MODES:-novelty search}; do
     case $set in
       cx-*)
         a=$("$BIN" eval "$DATA/eval/$set" --mode $mode --lexicon "$WORK/lexicon-without-1-of-2" --fold 1/2 2>/dev/null | ndcg "$set")
