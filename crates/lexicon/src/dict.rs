@@ -44,7 +44,16 @@ fn strip_brackets(text: &str) -> String {
 /// True for an English term as dictionaries write one: letters, digits, spaces, hyphens,
 /// apostrophes and dots, with at least one letter.
 fn is_english_term(text: &str) -> bool {
-    text.chars().any(|c| c.is_ascii_alphabetic())
+    // `move along one's course`, `to do sth`: a description of a sense, not a term.
+    let described = text.split_whitespace().count() > 3
+        || text.split_whitespace().any(|w| {
+            matches!(
+                w,
+                "one's" | "oneself" | "sth" | "sb" | "someone" | "something" | "etc"
+            )
+        });
+    !described
+        && text.chars().any(|c| c.is_ascii_alphabetic())
         && text
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '\'' | '.' | '/'))

@@ -359,6 +359,11 @@ pub struct Report {
 }
 
 /// Draft notice printed at the top of every rendering.
+/// Forms of a concept listed among the search terms (检索词), at most.
+const TERMS_PER_CONCEPT: usize = 3;
+/// Smallest confidence of a lexicon form listed among the search terms.
+const TERM_CONFIDENCE: f32 = 0.6;
+
 pub const DRAFT_NOTICE: &str = "草稿：本报告由 chaxin 根据检索结果自动生成，检索式、文献相关性与结论措辞须经查新员审核、修改并签字后方可出具。Draft for review by the search examiner.";
 
 /// A domestic document: Chinese-language, or a Chinese patent.
@@ -505,7 +510,22 @@ pub fn build(
     let mut terms_en: Vec<String> = Vec::new();
     for point in &novelty.points {
         for feature in point.features.iter().filter(|f| !f.generic) {
-            for word in std::iter::once(&feature.text).chain(&feature.synonyms) {
+            // The concept and its surest forms (a request's own synonyms always): a search
+            // term list is read by people, the long tail of dictionary senses is not for them.
+            let forms = feature
+                .forms
+                .iter()
+                .filter(|f| {
+                    f.source == chaxin_lexicon::Source::User || f.confidence >= TERM_CONFIDENCE
+                })
+                .take(TERMS_PER_CONCEPT)
+                .map(|f| &f.text);
+            let synonyms: Vec<&String> = if feature.forms.is_empty() {
+                feature.synonyms.iter().collect()
+            } else {
+                forms.collect()
+            };
+            for word in std::iter::once(&feature.text).chain(synonyms) {
                 let terms = if word.chars().any(chaxin_text::is_han) {
                     &mut terms_zh
                 } else {

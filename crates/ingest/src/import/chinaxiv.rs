@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use chaxin_index::{Kind, Localized, PartialDate, Record};
 use serde::Deserialize;
 
-use super::util::{line_error, non_blank};
+use super::util::{json_lines, line_error, non_blank};
 use super::Imported;
 
 #[derive(Deserialize)]
@@ -96,102 +96,93 @@ fn keywords(text: &str, chinese: bool) -> Vec<String> {
 }
 
 pub(crate) fn import(text: &str, file: &str) -> Imported {
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(idx, line)| {
-            let line_no = idx as u64 + 1;
-            let paper: ChinaxivLine = serde_json::from_str(line)
-                .map_err(|e| line_error(file, line_no, "-", e.to_string()))?;
-            let mut repairs: Vec<&str> = Vec::new();
-            let english_ok = paper.en_ocr_spacing_ok != Some(false);
-            if !english_ok {
-                repairs.push("English dropped: OCR glued its words together");
-            }
-            let english = |text: &Option<String>| {
-                if english_ok {
-                    text.as_deref().and_then(non_blank)
-                } else {
-                    None
-                }
-            };
-            let mut title_zh = paper.title_zh.as_deref().and_then(non_blank);
-            if title_zh.as_deref().is_some_and(is_affiliation_line) {
-                title_zh = None;
-                repairs.push("Chinese title dropped: it is an affiliation line");
-            }
-            if let Some(title) = &title_zh {
-                let (clean, stripped) = strip_footnote_mark(title);
-                if stripped {
-                    repairs.push("footnote mark removed from the Chinese title");
-                    title_zh = Some(clean);
-                }
-            }
-            let by_lang = |zh: Option<String>, en: Option<String>| -> Option<Localized> {
-                let map: BTreeMap<String, String> = [("zh", zh), ("en", en)]
-                    .into_iter()
-                    .filter_map(|(lang, text)| Some((lang.to_string(), text?)))
-                    .collect();
-                (!map.is_empty()).then_some(Localized::ByLang(map))
-            };
-            let pub_date = match paper.chinaxiv_month.as_deref().map(str::trim) {
-                Some(month) if !month.is_empty() => {
-                    Some(PartialDate::parse(month).map_err(|e| {
-                        line_error(file, line_no, "chinaxiv_month", format!("`{month}`: {e}"))
-                    })?)
-                }
-                _ => None,
-            };
-            let mut keyword_list = paper
-                .keywords_zh
-                .as_deref()
-                .map_or_else(Vec::new, |k| keywords(k, true));
+    json_lines(text, file, |paper: ChinaxivLine, line_no| {
+        let mut repairs: Vec<&str> = Vec::new();
+        let english_ok = paper.en_ocr_spacing_ok != Some(false);
+        if !english_ok {
+            repairs.push("English dropped: OCR glued its words together");
+        }
+        let english = |text: &Option<String>| {
             if english_ok {
-                keyword_list.extend(
-                    paper
-                        .keywords_en
-                        .as_deref()
-                        .map_or_else(Vec::new, |k| keywords(k, false)),
-                );
+                text.as_deref().and_then(non_blank)
+            } else {
+                None
             }
-            let id = paper.chinaxiv_id.trim();
-            if id.is_empty() {
-                return Err(line_error(
-                    file,
-                    line_no,
-                    "chinaxiv_id",
-                    "empty".to_string(),
-                ));
+        };
+        let mut title_zh = paper.title_zh.as_deref().and_then(non_blank);
+        if title_zh.as_deref().is_some_and(is_affiliation_line) {
+            title_zh = None;
+            repairs.push("Chinese title dropped: it is an affiliation line");
+        }
+        if let Some(title) = &title_zh {
+            let (clean, stripped) = strip_footnote_mark(title);
+            if stripped {
+                repairs.push("footnote mark removed from the Chinese title");
+                title_zh = Some(clean);
             }
-            let mut extra = serde_json::Map::new();
-            extra.insert("chinaxiv_id".into(), id.into());
-            if !repairs.is_empty() {
-                extra.insert("repairs".into(), repairs.into());
-            }
-            Ok(Record {
-                id: format!("chinaxiv:{id}"),
-                kind: Kind::Paper,
-                lang: Some("zh".into()),
-                title: by_lang(title_zh, english(&paper.title_en)),
-                abstract_text: by_lang(
-                    paper.abstract_zh.as_deref().and_then(non_blank),
-                    english(&paper.abstract_en),
-                ),
-                keywords: keyword_list,
-                pub_date,
-                doi: paper.doi.as_deref().and_then(non_blank),
-                url: Some(format!("https://chinaxiv.org/abs/{id}")),
-                source: Some("ChinaXiv".into()),
-                family_id: paper
-                    .duplicate_of
+        }
+        let by_lang = |zh: Option<String>, en: Option<String>| -> Option<Localized> {
+            let map: BTreeMap<String, String> = [("zh", zh), ("en", en)]
+                .into_iter()
+                .filter_map(|(lang, text)| Some((lang.to_string(), text?)))
+                .collect();
+            (!map.is_empty()).then_some(Localized::ByLang(map))
+        };
+        let pub_date = match paper.chinaxiv_month.as_deref().map(str::trim) {
+            Some(month) if !month.is_empty() => Some(PartialDate::parse(month).map_err(|e| {
+                line_error(file, line_no, "chinaxiv_month", format!("`{month}`: {e}"))
+            })?),
+            _ => None,
+        };
+        let mut keyword_list = paper
+            .keywords_zh
+            .as_deref()
+            .map_or_else(Vec::new, |k| keywords(k, true));
+        if english_ok {
+            keyword_list.extend(
+                paper
+                    .keywords_en
                     .as_deref()
-                    .and_then(non_blank)
-                    .map(|canonical| format!("chinaxiv:{canonical}")),
-                extra: Some(extra),
-                ..Record::default()
-            })
+                    .map_or_else(Vec::new, |k| keywords(k, false)),
+            );
+        }
+        let id = paper.chinaxiv_id.trim();
+        if id.is_empty() {
+            return Err(line_error(
+                file,
+                line_no,
+                "chinaxiv_id",
+                "empty".to_string(),
+            ));
+        }
+        let mut extra = serde_json::Map::new();
+        extra.insert("chinaxiv_id".into(), id.into());
+        if !repairs.is_empty() {
+            extra.insert("repairs".into(), repairs.into());
+        }
+        Ok(Record {
+            id: format!("chinaxiv:{id}"),
+            kind: Kind::Paper,
+            lang: Some("zh".into()),
+            title: by_lang(title_zh, english(&paper.title_en)),
+            abstract_text: by_lang(
+                paper.abstract_zh.as_deref().and_then(non_blank),
+                english(&paper.abstract_en),
+            ),
+            keywords: keyword_list,
+            pub_date,
+            doi: paper.doi.as_deref().and_then(non_blank),
+            url: Some(format!("https://chinaxiv.org/abs/{id}")),
+            source: Some("ChinaXiv".into()),
+            family_id: paper
+                .duplicate_of
+                .as_deref()
+                .and_then(non_blank)
+                .map(|canonical| format!("chinaxiv:{canonical}")),
+            extra: Some(extra),
+            ..Record::default()
         })
-        .collect()
+    })
 }
 
 #[cfg(test)]

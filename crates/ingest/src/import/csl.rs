@@ -3,7 +3,7 @@
 use chaxin_index::{Kind, Localized, Record};
 use serde::Deserialize;
 
-use super::util::{line_error, non_blank};
+use super::util::{json_lines, non_blank};
 use super::Imported;
 
 #[derive(Deserialize)]
@@ -23,34 +23,27 @@ struct CslLine {
 }
 
 pub(crate) fn import(text: &str, file: &str) -> Imported {
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(idx, line)| {
-            let line_no = idx as u64 + 1;
-            let csl: CslLine = serde_json::from_str(line)
-                .map_err(|e| line_error(file, line_no, "-", e.to_string()))?;
-            let mut extra = serde_json::Map::new();
-            if let Some(category) = csl.category {
-                extra.insert("category".into(), category.into());
-            }
-            if let Some(split) = csl.split {
-                extra.insert("csl_split".into(), split.into());
-            }
-            Ok(Record {
-                id: csl.id,
-                kind: Kind::Paper,
-                lang: Some("zh".into()),
-                title: non_blank(&csl.title).map(Localized::Text),
-                abstract_text: non_blank(&csl.abstract_text).map(Localized::Text),
-                keywords: csl.keywords.iter().filter_map(|k| non_blank(k)).collect(),
-                discipline: csl.discipline.and_then(|d| non_blank(&d)),
-                source: Some("CSL".into()),
-                extra: (!extra.is_empty()).then_some(extra),
-                ..empty_record()
-            })
+    json_lines(text, file, |csl: CslLine, _| {
+        let mut extra = serde_json::Map::new();
+        if let Some(category) = csl.category {
+            extra.insert("category".into(), category.into());
+        }
+        if let Some(split) = csl.split {
+            extra.insert("csl_split".into(), split.into());
+        }
+        Ok(Record {
+            id: csl.id,
+            kind: Kind::Paper,
+            lang: Some("zh".into()),
+            title: non_blank(&csl.title).map(Localized::Text),
+            abstract_text: non_blank(&csl.abstract_text).map(Localized::Text),
+            keywords: csl.keywords.iter().filter_map(|k| non_blank(k)).collect(),
+            discipline: csl.discipline.and_then(|d| non_blank(&d)),
+            source: Some("CSL".into()),
+            extra: (!extra.is_empty()).then_some(extra),
+            ..empty_record()
         })
-        .collect()
+    })
 }
 
 /// A record with every optional field empty (importers fill in what they have).

@@ -6,7 +6,7 @@
 use chaxin_index::{Kind, Record};
 use serde::Deserialize;
 
-use super::util::{line_error, non_blank};
+use super::util::{json_lines, line_error, non_blank};
 use super::Imported;
 
 #[derive(Deserialize)]
@@ -40,46 +40,39 @@ fn publication_number(text: &str) -> Option<String> {
 }
 
 pub(crate) fn import(text: &str, file: &str) -> Imported {
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(idx, line)| {
-            let line_no = idx as u64 + 1;
-            let patent: KppatentLine = serde_json::from_str(line)
-                .map_err(|e| line_error(file, line_no, "-", e.to_string()))?;
-            let id = patent.id.trim();
-            if id.is_empty() {
-                return Err(line_error(file, line_no, "id", "empty".to_string()));
-            }
-            Ok(Record {
-                id: format!("kppatent:{id}"),
-                kind: Kind::Patent,
-                lang: Some("zh".into()),
-                title: patent
-                    .title
-                    .as_deref()
-                    .and_then(non_blank)
-                    .map(chaxin_index::Localized::Text),
-                abstract_text: patent
-                    .abstract_text
-                    .as_deref()
-                    .and_then(non_blank)
-                    .map(chaxin_index::Localized::Text),
-                claims: patent.claims.as_deref().and_then(non_blank),
-                keywords: patent
-                    .keyphrases
-                    .iter()
-                    .filter_map(|k| non_blank(k))
-                    .collect(),
-                pub_number: patent
-                    .publication_number_from_ocr
-                    .as_deref()
-                    .and_then(publication_number),
-                source: Some("KPPatent-ZH".into()),
-                ..Record::default()
-            })
+    json_lines(text, file, |patent: KppatentLine, line_no| {
+        let id = patent.id.trim();
+        if id.is_empty() {
+            return Err(line_error(file, line_no, "id", "empty".to_string()));
+        }
+        Ok(Record {
+            id: format!("kppatent:{id}"),
+            kind: Kind::Patent,
+            lang: Some("zh".into()),
+            title: patent
+                .title
+                .as_deref()
+                .and_then(non_blank)
+                .map(chaxin_index::Localized::Text),
+            abstract_text: patent
+                .abstract_text
+                .as_deref()
+                .and_then(non_blank)
+                .map(chaxin_index::Localized::Text),
+            claims: patent.claims.as_deref().and_then(non_blank),
+            keywords: patent
+                .keyphrases
+                .iter()
+                .filter_map(|k| non_blank(k))
+                .collect(),
+            pub_number: patent
+                .publication_number_from_ocr
+                .as_deref()
+                .and_then(publication_number),
+            source: Some("KPPatent-ZH".into()),
+            ..Record::default()
         })
-        .collect()
+    })
 }
 
 #[cfg(test)]

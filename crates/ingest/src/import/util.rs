@@ -102,6 +102,25 @@ pub(crate) fn compact_date(s: &str) -> Option<PartialDate> {
     PartialDate::parse(&format!("{y}-{m}-{d}")).ok()
 }
 
+/// Reads JSON lines (blank lines skipped) as `T`, mapping each to a record with its 1-based
+/// line number; a line that is not a `T` is an error naming its line.
+pub(crate) fn json_lines<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+    mut map: impl FnMut(T, u64) -> Result<Record, LineError>,
+) -> Imported {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(idx, line)| {
+            let line_no = idx as u64 + 1;
+            let value: T = serde_json::from_str(line)
+                .map_err(|e| line_error(file, line_no, "-", e.to_string()))?;
+            map(value, line_no)
+        })
+        .collect()
+}
+
 pub(crate) fn line_error(
     file: &str,
     line: u64,

@@ -616,7 +616,13 @@ impl SearchEngine {
                 expressions.push(run("essential", Some(lang.as_str()), &ast)?);
             }
         }
-        let broad = expression(&all, Occur::Should, restrictions);
+        // Any concept (generic words rank, they do not widen the hits).
+        let concepts: Vec<&Feature> = if key.len() < all.len() {
+            key.clone()
+        } else {
+            all
+        };
+        let broad = expression(&concepts, Occur::Should, restrictions);
         expressions.push(run("broad", None, &broad)?);
         let exact = compiler.exact_terms(
             Some(FieldRef::Group(FieldGroup::FullText)),
