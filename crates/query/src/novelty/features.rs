@@ -231,7 +231,7 @@ fn lexicon_spans(cx: &Context<'_>, point: &str, tokens: &[Token]) -> Vec<Span> {
                 && !chaxin_lexicon::FUNCTION_WORDS
                     .iter()
                     .any(|w| candidate.starts_with(w) || candidate.ends_with(w))
-                && !lexicon_forms(cx, Lang::Zh, &candidate).is_empty();
+                && has_usable_form(cx, Lang::Zh, &candidate);
             usable.then_some((len, candidate))
         });
         match found {
@@ -275,7 +275,7 @@ fn lexicon_spans(cx: &Context<'_>, point: &str, tokens: &[Token]) -> Vec<Span> {
                 .map(|t| t.text.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            if cx.lexicon.knows(Lang::En, &key) && !lexicon_forms(cx, Lang::En, &key).is_empty() {
+            if cx.lexicon.knows(Lang::En, &key) && has_usable_form(cx, Lang::En, &key) {
                 spans.push(Span {
                     range: run[0].offset_from..run[n - 1].offset_to,
                     lookup: Lookup::Lexicon(Lang::En, key),
@@ -293,6 +293,15 @@ fn lexicon_spans(cx: &Context<'_>, point: &str, tokens: &[Token]) -> Vec<Span> {
 const MAX_CONCEPT_CHARS: usize = 8;
 /// Longest English concept matched in the lexicon, in terms.
 const MAX_CONCEPT_TERMS: usize = 4;
+
+/// True when a lexicon form of the key occurs in the index: only then is a multiword concept
+/// kept whole (in a one-language index its words stay separate features, as they rank best).
+fn has_usable_form(cx: &Context<'_>, lang: Lang, key: &str) -> bool {
+    lexicon_forms(cx, lang, key).iter().any(|form| {
+        let terms = main_terms(cx.analyzer, &form.text);
+        !terms.is_empty() && terms.iter().all(|t| (cx.occurs)(t))
+    })
+}
 
 /// The lexicon's forms of a key in `lang`, best first (`feature` keeps the best
 /// [`MAX_FORMS`] that occur in the index).

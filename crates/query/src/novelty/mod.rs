@@ -706,9 +706,13 @@ impl SearchEngine {
     ) -> Vec<(Term, f32)> {
         let field = Some(FieldRef::Group(FieldGroup::FullText));
         let mut out = Vec::new();
+        let crosses = |f: &Feature| f.forms.iter().any(|form| form.lang != f.lang);
+        // Nothing to balance when no concept reaches the other language (a one-language
+        // index, or a point the lexicon cannot translate).
+        let any_translated = features.iter().any(crosses);
         for feature in features {
-            let translated = feature.forms.iter().any(|f| f.lang != feature.lang);
-            let damping = if translated || self.config.lexicon.is_empty() {
+            let translated = crosses(feature);
+            let damping = if translated || !any_translated || self.config.lexicon.is_empty() {
                 1.0
             } else {
                 UNTRANSLATED_WEIGHT
