@@ -167,8 +167,18 @@ impl Lexicon {
             );
         }
         self.origins.push((origin.to_string(), pairs.len()));
-        for entries in self.zh.values_mut().chain(self.en.values_mut()) {
-            sort_entries(entries);
+        // Only the keys this origin touched can be out of order.
+        let zh: std::collections::HashSet<&str> = pairs.iter().map(|p| p.zh.as_str()).collect();
+        let en: std::collections::HashSet<&str> = pairs.iter().map(|p| p.en_key.as_str()).collect();
+        for key in zh {
+            if let Some(entries) = self.zh.get_mut(key) {
+                sort_entries(entries);
+            }
+        }
+        for key in en {
+            if let Some(entries) = self.en.get_mut(key) {
+                sort_entries(entries);
+            }
         }
     }
 
