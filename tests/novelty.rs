@@ -300,6 +300,18 @@ fn bad_novelty_requests_say_which_field_and_why() {
             "filters.kind[0]",
         ),
         (r#"{"points": ["的 了"]}"#, "points"),
+        (
+            r#"{"points": ["石墨烯"], "concepts": [{"text": "石墨烯", "point": 2}]}"#,
+            "concepts",
+        ),
+        (
+            r#"{"points": ["石墨烯"], "concepts": [{"text": "石墨烯", "drop": true}]}"#,
+            "points",
+        ),
+        (
+            r#"{"points": ["石墨烯"], "concepts": [{"text": "石墨烯", "weight": 2}]}"#,
+            "concepts[0].weight",
+        ),
     ];
     for (body, field) in cases {
         let r = server.post_json("/v1/novelty", body);
@@ -310,6 +322,67 @@ fn bad_novelty_requests_say_which_field_and_why() {
     let r = server.post_json("/v1/novelty", r#"{"points": ["#);
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.json()["error"]["line"].is_number());
+}
+
+#[test]
+fn examiners_merge_add_drop_and_mark_concepts() {
+    let (_dir, server) = start();
+    let point = "基于平方和优化的飞行器大角度机动镇定控制器设计";
+    let texts = |v: &Value| -> Vec<String> {
+        v["points"][0]["features"]
+            .as_array()
+            .expect("features")
+            .iter()
+            .map(|f| f["text"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let machine = novelty(&server, json!({"points": [point], "limit": 5}));
+    let before = texts(&machine);
+    assert!(before.contains(&"设计".to_string()), "{before:?}");
+    assert!(!before.contains(&"镇定控制器".to_string()), "{before:?}");
+    let edited = novelty(
+        &server,
+        json!({
+            "points": [point],
+            "limit": 5,
+            "concepts": [
+                {"text": "镇定控制器", "essential": true},
+                {"text": "设计", "drop": true},
+                {"text": "姿态控制", "forms": ["attitude control"]},
+                {"text": "飞行器", "essential": false},
+                {"text": "量子纠缠", "point": 1, "drop": true}
+            ]
+        }),
+    );
+    let after = texts(&edited);
+    assert!(after.contains(&"镇定控制器".to_string()), "{after:?}");
+    assert!(!after.contains(&"镇定".to_string()), "{after:?}");
+    assert!(!after.contains(&"设计".to_string()), "{after:?}");
+    let features = edited["points"][0]["features"].as_array().unwrap();
+    let find = |text: &str| features.iter().find(|f| f["text"] == text).unwrap();
+    assert_eq!(find("镇定控制器")["essential"], true);
+    assert_eq!(find("飞行器")["essential"], false);
+    let added = find("姿态控制");
+    assert_eq!(added["forms"][0]["text"], "attitude control");
+    assert_eq!(added["forms"][0]["source"], "user");
+    // The strategy follows the edits, and its counts are those of /v1/search.
+    for e in edited["points"][0]["expressions"].as_array().unwrap() {
+        let expression = e["expression"].as_str().unwrap();
+        assert!(!expression.contains("设计"), "{expression}");
+        let r = server.get(&format!("/v1/search?q={}&limit=1", enc(expression)));
+        assert_eq!(r.status, 200, "{expression}: {}", r.body);
+        assert_eq!(r.json()["total"], e["hits"], "{expression}");
+    }
+    let essential = edited["points"][0]["expressions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["purpose"] == "essential" && e["lang"].is_null())
+        .map(|e| e["expression"].as_str().unwrap().to_string());
+    if let Some(essential) = essential {
+        assert!(essential.contains("镇定控制器"), "{essential}");
+        assert!(!essential.contains("飞行器"), "{essential}");
+    }
 }
 
 #[test]

@@ -33,8 +33,9 @@ pub use field::{DateField, FieldGroup, FieldRef, KNOWN_FIELDS};
 pub use highlight::Highlighter;
 pub use interrupt::Interrupt;
 pub use novelty::{
-    Candidate, Category, Expression, Feature, FoundFeature, NoveltyFilters, NoveltyRequest,
-    NoveltyResponse, PointMatch, PointReport, ScoreParts, MAX_NOVELTY_LIMIT, MAX_POINTS,
+    Candidate, Category, ConceptEdit, Expression, Feature, FoundFeature, NoveltyFilters,
+    NoveltyRequest, NoveltyResponse, PointMatch, PointReport, ScoreParts, MAX_NOVELTY_LIMIT,
+    MAX_POINTS,
 };
 pub use parser::{parse, plain_text_query, DefaultOperator, MAX_QUERY_CHARS};
 pub use proximity::MAX_EXPANSIONS;

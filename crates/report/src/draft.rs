@@ -11,7 +11,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chaxin_index::{PartialDate, Record};
 use chaxin_query::{
-    Candidate, Category, Collection, Expression, NoveltyFilters, NoveltyRequest, NoveltyResponse,
+    Candidate, Category, Collection, ConceptEdit, Expression, NoveltyFilters, NoveltyRequest,
+    NoveltyResponse,
 };
 use serde::{Deserialize, Serialize};
 
@@ -122,6 +123,9 @@ pub struct ReportRequest {
     pub must: Vec<String>,
     #[serde(default)]
     pub synonyms: BTreeMap<String, Vec<String>>,
+    /// Corrections of the extracted concepts (as in a novelty request).
+    #[serde(default)]
+    pub concepts: Vec<ConceptEdit>,
     /// Documents cited at most (1–100).
     #[serde(default = "default_report_limit")]
     pub limit: usize,
@@ -219,6 +223,7 @@ impl ReportRequest {
             filters,
             must: self.must.clone(),
             synonyms: self.synonyms.clone(),
+            concepts: self.concepts.clone(),
             limit: self.limit,
             drop_undated: self.drop_undated,
         }

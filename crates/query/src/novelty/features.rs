@@ -215,6 +215,7 @@ fn lexicon_spans(cx: &Context<'_>, point: &str, tokens: &[Token]) -> Vec<Span> {
     let norm = chaxin_text::normalize(point);
     let chars: Vec<char> = norm.text.chars().collect();
     let longest = cx.lexicon.zh_max_chars().min(MAX_CONCEPT_CHARS);
+    let (starts, ends) = word_boundaries(cx, point, tokens);
     let mut i = 0;
     while i < chars.len() {
         if !chaxin_text::is_han(chars[i]) {
@@ -226,7 +227,10 @@ fn lexicon_spans(cx: &Context<'_>, point: &str, tokens: &[Token]) -> Vec<Span> {
             .unwrap_or(chars.len());
         let found = (2..=longest.min(run_end - i)).rev().find_map(|len| {
             let candidate: String = chars[i..i + len].iter().collect();
-            let usable = cx.lexicon.knows(Lang::Zh, &candidate)
+            let range = norm.original_range(i, i + len);
+            let usable = starts.contains(&range.start)
+                && ends.contains(&range.end)
+                && cx.lexicon.knows(Lang::Zh, &candidate)
                 && !is_function_word(&candidate)
                 && !chaxin_lexicon::FUNCTION_WORDS
                     .iter()
@@ -287,6 +291,35 @@ fn lexicon_spans(cx: &Context<'_>, point: &str, tokens: &[Token]) -> Vec<Span> {
         i += taken;
     }
     spans
+}
+
+/// Where a Chinese lexicon term may start and end (byte offsets of the point): at the
+/// boundaries of jieba's words, so that a term never takes a character from a word jieba is
+/// sure of (`夜天文气象` is 夜 + 天文 + 气象, not 夜天 + 文气; `领军人才` has no 军人), and
+/// inside a word the lexicon does not know (jieba's `以软` in `以软测量`, glued from a
+/// function character and the start of 软测量).
+fn word_boundaries(
+    cx: &Context<'_>,
+    point: &str,
+    tokens: &[Token],
+) -> (HashSet<usize>, HashSet<usize>) {
+    let mut starts = HashSet::new();
+    let mut ends = HashSet::new();
+    for token in tokens.iter().filter(|t| is_maximal(t, tokens)) {
+        starts.insert(token.offset_from);
+        ends.insert(token.offset_to);
+        let Some(text) = point.get(token.offset_from..token.offset_to) else {
+            continue;
+        };
+        let known = chaxin_lexicon::zh_key(text).is_some_and(|k| cx.lexicon.knows(Lang::Zh, &k));
+        if !known {
+            for (at, _) in text.char_indices().skip(1) {
+                starts.insert(token.offset_from + at);
+                ends.insert(token.offset_from + at);
+            }
+        }
+    }
+    (starts, ends)
 }
 
 /// Longest Chinese concept matched in the lexicon, in characters.
@@ -436,37 +469,11 @@ pub fn extract(cx: &Context<'_>, point: &str) -> Vec<Feature> {
             if terms.is_empty() {
                 continue;
             }
-            let (lang, mut forms) = match &span.lookup {
-                Lookup::User(key) => {
-                    let lang = lang_of(key);
-                    let forms = cx.synonyms[key]
-                        .iter()
-                        .map(|s| Form {
-                            text: s.clone(),
-                            lang: lang_of(s),
-                            source: Source::User,
-                            confidence: 1.0,
-                        })
-                        .collect();
-                    (lang, forms)
-                }
+            let (lang, forms) = match &span.lookup {
+                Lookup::User(key) => (lang_of(key), user_forms(cx, key)),
                 Lookup::Lexicon(lang, key) => (*lang, lexicon_forms(cx, *lang, key)),
             };
-            if let Lookup::User(key) = &span.lookup {
-                // The lexicon still translates a user's word unless the user gave that
-                // language's forms.
-                let lang = lang_of(key);
-                if !forms.iter().any(|f| f.lang != lang) {
-                    if let Some(k) = lexicon_key(analyzer, lang, key) {
-                        forms.extend(lexicon_forms(cx, lang, &k));
-                    }
-                }
-            }
-            let span_width = if text.chars().all(chaxin_text::is_han) {
-                term_width(&text)
-            } else {
-                terms.len()
-            };
+            let span_width = span_width(&text, &terms);
             features.push(feature(cx, text, terms, lang, forms, false, span_width));
             continue;
         }
@@ -513,6 +520,61 @@ pub fn extract(cx: &Context<'_>, point: &str) -> Vec<Feature> {
     }
     mark_essential(&mut features);
     features
+}
+
+/// The forms a user gave for `key` (in the request's synonyms), then the lexicon's
+/// translations unless the user gave forms in the other language.
+fn user_forms(cx: &Context<'_>, key: &str) -> Vec<Form> {
+    let lang = lang_of(key);
+    let mut forms: Vec<Form> = cx
+        .synonyms
+        .get(key)
+        .into_iter()
+        .flatten()
+        .map(|s| Form {
+            text: s.clone(),
+            lang: lang_of(s),
+            source: Source::User,
+            confidence: 1.0,
+        })
+        .collect();
+    if !forms.iter().any(|f| f.lang != lang) {
+        if let Some(k) = lexicon_key(cx.analyzer, lang, key) {
+            forms.extend(lexicon_forms(cx, lang, &k));
+        }
+    }
+    forms
+}
+
+/// Positions a concept's text spans: its Han bigram width, or its number of terms.
+fn span_width(text: &str, terms: &[String]) -> usize {
+    if text.chars().all(chaxin_text::is_han) {
+        term_width(text)
+    } else {
+        terms.len()
+    }
+}
+
+/// A concept the user adds to a point that does not contain it (see
+/// [`super::edits::apply`]), with the forms of the request's synonyms for it and the
+/// lexicon's; `None` when it has no searchable term. Not essential until marked.
+pub(crate) fn user_concept(cx: &Context<'_>, text: &str) -> Option<Feature> {
+    let terms = main_terms(cx.analyzer, text);
+    if terms.is_empty() {
+        return None;
+    }
+    let lang = lang_of(text);
+    let forms = user_forms(cx, text);
+    let width = span_width(text, &terms);
+    Some(feature(
+        cx,
+        text.to_string(),
+        terms,
+        lang,
+        forms,
+        false,
+        width,
+    ))
 }
 
 /// Language of a written word: Chinese when it has a Han character.
@@ -581,7 +643,7 @@ fn feature(
 }
 
 /// Marks the concepts of at least [`ESSENTIAL_SHARE`] of the heaviest one's weight essential.
-fn mark_essential(features: &mut [Feature]) {
+pub(super) fn mark_essential(features: &mut [Feature]) {
     let heaviest = features
         .iter()
         .filter(|f| !f.generic)
