@@ -9,7 +9,9 @@ Peers, each over title + text of every corpus record, top 100 per query:
   bm25s's English tokenizer with its stop words and the Snowball English stemmer;
 - Lucene BM25 through pyserini 0.22.1 (Anserini 0.22.1): its CJK analyzer (bigrams) for Chinese
   sets, its default English analyzer (Porter stemming, stop words) otherwise; once with
-  Anserini's defaults (k1 0.9, b 0.4) and once with k1 1.2, b 0.75.
+  Anserini's defaults (k1 0.9, b 0.4) and once with k1 1.2, b 0.75;
+- on the cross-language sets (`cx-*`, `pt-*`), bm25s-dict: dictionary translation with
+  CC-CEDICT glosses over one analyzer for both languages (see `run_bm25s_dict`).
 Metrics as `chaxin eval` defines them (nDCG@10 with linear gains, Recall@100, MAP@100, MRR@10,
 PRES@100): pytrec_eval for the first four, the same PRES implementation as
 scripts/crosscheck_metrics.py. Queries per second are single-threaded search time only.
@@ -29,6 +31,7 @@ from crosscheck_metrics import pres  # noqa: E402
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 TOP = 100
+CEDICT = os.environ.get("CEDICT", "../shared/data/cedict/cedict_1_0_ts_utf-8_mdbg.txt.gz")
 
 
 def stub_dense_modules():
@@ -115,6 +118,11 @@ def run_bm25s(corpus, queries, chinese):
                                       stemmer=stemmer, return_ids=False, show_progress=False)
     retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
     retriever.index(corpus_tokens, show_progress=False)
+    return retrieve(retriever, ids, queries, query_tokens)
+
+
+def retrieve(retriever, ids, queries, query_tokens):
+    """The top TOP of each query (tokens the corpus lacks dropped), and queries per second."""
     vocab = retriever.vocab_dict
     run = {}
     started = time.perf_counter()
@@ -126,6 +134,77 @@ def run_bm25s(corpus, queries, chinese):
         docs, _ = retriever.retrieve([toks], k=min(TOP, len(ids)), show_progress=False, n_threads=1)
         run[q["_id"]] = [ids[i] for i in docs[0]]
     return run, len(queries) / (time.perf_counter() - started)
+
+
+def read_cedict(path):
+    """CC-CEDICT: simplified headword -> glosses (parentheticals and classifiers removed)."""
+    import gzip
+
+    glosses = {}
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            m = re.match(r"\S+ (\S+) \[[^\]]*\] /(.*)/\s*$", line)
+            if not m:
+                continue
+            for g in m.group(2).split("/"):
+                g = re.sub(r"\([^)]*\)", "", g).strip()
+                if g and not g.startswith(("CL:", "see ", "variant of", "old variant", "surname")):
+                    glosses.setdefault(m.group(1), []).append(g)
+    return glosses
+
+
+def run_bm25s_dict(corpus, queries, cedict):
+    """The dictionary-translation peer of the cross-language sets: bm25s over one analyzer for
+    both languages (jieba search mode for Han, the Snowball stemmer for English), each query
+    plus the first three CC-CEDICT glosses of each of its Chinese words and the Chinese
+    headwords whose whole gloss is an English word or two-word phrase of the query."""
+    import bm25s
+    import jieba
+    import Stemmer
+
+    jieba.setLogLevel(60)
+    stemmer = Stemmer.Stemmer("english")
+    stop = set(bm25s.stopwords.STOPWORDS_EN)
+    run_re = re.compile(r"[\u4e00-\u9fff]+|[a-z0-9]+")
+
+    def tokens(text):
+        out = []
+        for run in run_re.findall(text.lower()):
+            if HAN.match(run):
+                out += [w for w in jieba.cut_for_search(run) if w.strip()]
+            elif run not in stop:
+                out.append(stemmer.stemWord(run))
+        return out
+
+    reverse = {}
+    for head, gs in cedict.items():
+        for g in gs:
+            g = g.lower()
+            if re.fullmatch(r"[a-z]+( [a-z]+)?", g):
+                reverse.setdefault(g, []).append(head)
+
+    def expand(text):
+        extra = []
+        for run in re.findall(r"[\u4e00-\u9fff]+", text):
+            for w in jieba.cut(run):
+                extra += cedict.get(w, [])[:3]
+        words = re.findall(r"[a-z]+", text.lower())
+        for n in (1, 2):
+            for i in range(len(words) - n + 1):
+                extra += reverse.get(" ".join(words[i:i + n]), [])
+        return tokens(text + " " + " ".join(extra))
+
+    ids = [d["_id"] for d in corpus]
+    retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene")
+    retriever.index([tokens(doc_text(d)) for d in corpus], show_progress=False)
+    return retrieve(retriever, ids, queries, [expand(q["text"]) for q in queries])
+
+
+def cross_language(name):
+    return name.startswith(("cx-", "pt-"))
 
 
 def pyserini_index(corpus, chinese, work):
@@ -170,6 +249,7 @@ def main():
     print("| set | system | " + " | ".join(names) + " | queries/s |")
     print("|---|---|" + "---|" * (len(names) + 1))
     summary = {}
+    cedict = None
     for path in sets:
         name = os.path.basename(os.path.normpath(path))
         corpus, queries, qrels, chinese = read_set(path)
@@ -178,6 +258,11 @@ def main():
         rows = []
         run, qps = run_bm25s(corpus, queries, chinese)
         rows.append(("bm25s (k1 1.2, b 0.75)", metrics(run, qrels), qps))
+        if cross_language(name):
+            if cedict is None:
+                cedict = read_cedict(CEDICT)
+            run, qps = run_bm25s_dict(corpus, queries, cedict)
+            rows.append(("bm25s-dict (CC-CEDICT glosses)", metrics(run, qrels), qps))
         index = pyserini_index(corpus, chinese, set_work)
         for k1, b in ((0.9, 0.4), (1.2, 0.75)):
             run, qps = run_pyserini(index, queries, chinese, k1, b)

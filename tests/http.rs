@@ -260,7 +260,7 @@ fn documents_stats_and_health() {
     assert_eq!(stats["documents"], 48);
     assert_eq!(stats["by_lang"]["zh"], 22);
     assert!(stats["by_kind"]["patent"].as_u64().unwrap() >= 10);
-    assert_eq!(stats["analyzer"]["version"], 1);
+    assert_eq!(stats["analyzer"]["version"], chaxin_text::ANALYZER_VERSION);
     assert!(stats["index_bytes"].as_u64().unwrap() > 0);
     let health = server.get("/healthz").json();
     assert_eq!(health["status"], "ok");

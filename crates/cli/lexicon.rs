@@ -30,6 +30,10 @@ pub struct BuildArgs {
     /// Bilingual records to mine (ChinaXiv JSONL: title_zh/en, keywords_zh/en, abstract_zh/en).
     #[arg(long)]
     bilingual: Option<PathBuf>,
+    /// Records (NDJSON, optionally .zst, as indexed) to mine a terminology from: their
+    /// keywords and cohesive word sequences (`index-terms.tsv.zst`).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    records: Vec<PathBuf>,
     /// Leave fold K of N out of mining (`1/2`): the papers an evaluation then queries.
     #[arg(long, value_name = "K/N")]
     hold_out: Option<String>,
@@ -81,8 +85,23 @@ pub fn run(command: LexiconCommand) -> Result<()> {
 fn build(args: BuildArgs) -> Result<()> {
     let keys = KeyMaker::new(Analyzer::default_settings());
     let hold_out = args.hold_out.as_deref().map(parse_fold).transpose()?;
-    if args.cedict.is_none() && args.ecdict.is_none() && args.bilingual.is_none() {
-        bail!("give at least one of --cedict, --ecdict, --bilingual");
+    if args.cedict.is_none()
+        && args.ecdict.is_none()
+        && args.bilingual.is_none()
+        && args.records.is_empty()
+    {
+        bail!("give at least one of --cedict, --ecdict, --bilingual, --records");
+    }
+    if !args.records.is_empty() {
+        let sources = read_term_sources(&args.records)?;
+        let terms = chaxin_lexicon::terms::mine_terms(&keys.analyzer, &sources);
+        let out = chaxin_lexicon::write_terms(&args.out, "index", &terms)?;
+        tracing::info!(
+            "{}: {} terms from {} records",
+            out.display(),
+            terms.len(),
+            sources.len()
+        );
     }
     if let Some(path) = &args.cedict {
         let reader = std::io::BufReader::new(open(path)?);
@@ -137,6 +156,32 @@ fn build(args: BuildArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The keywords, titles and abstracts of every record in `paths`; a line that is not a
+/// record is an error naming the file and line.
+fn read_term_sources(paths: &[PathBuf]) -> Result<Vec<chaxin_lexicon::terms::TermSource>> {
+    let mut sources = Vec::new();
+    for path in paths {
+        let reader = std::io::BufReader::new(open(path)?);
+        for (n, line) in reader.lines().enumerate() {
+            let line = line.with_context(|| format!("reading {}", path.display()))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let record = chaxin_index::Record::from_json(&line)
+                .map_err(|e| anyhow::anyhow!("{}, line {}: {e}", path.display(), n + 1))?;
+            let mut texts: Vec<String> = Vec::new();
+            for localized in [&record.title, &record.abstract_text].into_iter().flatten() {
+                texts.extend(localized.texts().into_iter().map(str::to_string));
+            }
+            sources.push(chaxin_lexicon::terms::TermSource {
+                keywords: record.keywords.clone(),
+                texts,
+            });
+        }
+    }
+    Ok(sources)
 }
 
 fn lookup(args: LookupArgs) -> Result<()> {

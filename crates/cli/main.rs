@@ -762,6 +762,35 @@ fn load_lexicon(dir: &Path) -> Result<chaxin_lexicon::Lexicon> {
     Ok(lexicon)
 }
 
+/// `config` with the terminology of the set's own corpus added to its lexicon, as
+/// `chaxin lexicon build --records` mines it from the records an index holds.
+fn with_corpus_terms(config: &SearchConfig, dataset: &chaxin_eval::Dataset) -> SearchConfig {
+    if config.lexicon.is_empty() {
+        return config.clone();
+    }
+    let sources: Vec<chaxin_lexicon::terms::TermSource> = dataset
+        .docs
+        .iter()
+        .map(|d| chaxin_lexicon::terms::TermSource {
+            keywords: Vec::new(),
+            texts: vec![d.title.clone(), d.text.clone()],
+        })
+        .collect();
+    let terms =
+        chaxin_lexicon::terms::mine_terms(&chaxin_text::Analyzer::default_settings(), &sources);
+    tracing::info!(
+        "{}: {} terms mined from its corpus",
+        dataset.name,
+        terms.len()
+    );
+    let mut lexicon = (*config.lexicon).clone();
+    lexicon.add_terms(&terms);
+    SearchConfig {
+        lexicon: Arc::new(lexicon),
+        ..config.clone()
+    }
+}
+
 fn run_eval(args: EvalArgs) -> Result<()> {
     let mut reports = Vec::new();
     let config = SearchConfig {
@@ -778,6 +807,7 @@ fn run_eval(args: EvalArgs) -> Result<()> {
             EvalMode::Search => chaxin_eval::Mode::Search,
             EvalMode::Novelty => chaxin_eval::Mode::Novelty,
         };
+        let config = with_corpus_terms(&config, &dataset);
         let report = chaxin_eval::evaluate(&dataset, &config, mode)?;
         if let Some(runs) = &args.runs {
             std::fs::create_dir_all(runs)

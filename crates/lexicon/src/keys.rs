@@ -34,6 +34,14 @@ pub fn en_key(analyzer: &Analyzer, text: &str) -> Option<String> {
 
 /// Terms of `tokens` not inside a longer token (`ndfeb`, not its parts `nd`, `fe`, `b`).
 pub fn maximal_terms(tokens: &[Token]) -> Vec<&str> {
+    maximal_tokens(tokens)
+        .into_iter()
+        .map(|t| t.text.as_str())
+        .collect()
+}
+
+/// The tokens of [`maximal_terms`].
+pub fn maximal_tokens(tokens: &[Token]) -> Vec<&Token> {
     tokens
         .iter()
         .filter(|t| {
@@ -43,7 +51,6 @@ pub fn maximal_terms(tokens: &[Token]) -> Vec<&str> {
                     && (o.offset_to - o.offset_from) > (t.offset_to - t.offset_from)
             })
         })
-        .map(|t| t.text.as_str())
         .collect()
 }
 

@@ -16,13 +16,14 @@ pub mod dict;
 pub mod keys;
 pub mod mine;
 pub mod store;
+pub mod terms;
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 pub use keys::{en_key, is_function_word, zh_key, KeyMaker, FUNCTION_CHARS, FUNCTION_WORDS};
-pub use store::{load_dir, write_pairs, write_readings, StoreError};
+pub use store::{load_dir, write_pairs, write_readings, write_terms, StoreError};
 
 /// The two languages of the lexicon.
 #[derive(
@@ -134,6 +135,9 @@ pub struct Lexicon {
     origins: Vec<(String, usize)>,
     /// Toneless pinyin of Han characters.
     readings: HashMap<char, String>,
+    /// Terms mined from indexed records (keys), with or without translation.
+    zh_terms: std::collections::HashSet<String>,
+    en_terms: std::collections::HashSet<String>,
 }
 
 impl Lexicon {
@@ -221,6 +225,31 @@ impl Lexicon {
     /// Loaded origins with their pair counts, in load order.
     pub fn origins(&self) -> &[(String, usize)] {
         &self.origins
+    }
+
+    /// Adds mined terms (see [`terms`]).
+    pub fn add_terms(&mut self, terms: &[terms::Term]) {
+        for term in terms {
+            match term.lang {
+                Lang::Zh => {
+                    self.zh_max_chars = self.zh_max_chars.max(term.key.chars().count());
+                    self.zh_terms.insert(term.key.clone());
+                }
+                Lang::En => {
+                    self.en_max_terms = self.en_max_terms.max(term.key.split(' ').count());
+                    self.en_terms.insert(term.key.clone());
+                }
+            }
+        }
+        self.origins.push(("terms".to_string(), terms.len()));
+    }
+
+    /// True when `key` is a term mined from indexed records (it may have no translation).
+    pub fn is_term(&self, lang: Lang, key: &str) -> bool {
+        match lang {
+            Lang::Zh => self.zh_terms.contains(key),
+            Lang::En => self.en_terms.contains(key),
+        }
     }
 
     /// Adds character readings (later files win).

@@ -16,6 +16,7 @@ use crate::{Lexicon, Pair, Source};
 
 const MAGIC: &str = "# chaxin-lexicon 1";
 const READINGS_MAGIC: &str = "# chaxin-readings 1";
+const TERMS_MAGIC: &str = "# chaxin-terms 1";
 /// File name ending of a lexicon file.
 pub const EXTENSION: &str = ".tsv.zst";
 
@@ -82,6 +83,95 @@ pub fn write_readings(
     let bytes = zstd::encode_all(text.as_bytes(), 19).map_err(io)?;
     std::fs::write(&path, bytes).map_err(io)?;
     Ok(path)
+}
+
+/// Writes mined terms (`lang \t key \t shown \t records`, sorted) as
+/// `<origin>-terms.tsv.zst` in `dir`.
+pub fn write_terms(
+    dir: &Path,
+    origin: &str,
+    terms: &[crate::terms::Term],
+) -> Result<PathBuf, StoreError> {
+    let path = dir.join(format!("{origin}-terms{EXTENSION}"));
+    let io = |source| StoreError::Io {
+        path: path.clone(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut sorted: Vec<&crate::terms::Term> = terms.iter().collect();
+    sorted.sort_by(|a, b| (a.lang, &a.key).cmp(&(b.lang, &b.key)));
+    let mut text = format!("{TERMS_MAGIC}\torigin={origin}\n");
+    for t in sorted {
+        debug_assert!(!t.key.contains(['\t', '\n']) && !t.shown.contains(['\t', '\n']));
+        text.push_str(&format!(
+            "{}\t{}\t{}\t{}\n",
+            t.lang.as_str(),
+            t.key,
+            t.shown,
+            t.records
+        ));
+    }
+    let bytes = zstd::encode_all(text.as_bytes(), 19).map_err(io)?;
+    std::fs::write(&path, bytes).map_err(io)?;
+    Ok(path)
+}
+
+/// The text of a small zstd file whose first line starts with `magic`.
+fn read_small_file(path: &Path, magic: &str) -> Result<String, StoreError> {
+    let io = |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let bytes = zstd::decode_all(std::fs::File::open(path).map_err(io)?).map_err(io)?;
+    let text = String::from_utf8(bytes).map_err(|e| format_error(path, 0, e.to_string()))?;
+    if !text.lines().next().is_some_and(|h| h.starts_with(magic)) {
+        return Err(format_error(path, 1, format!("expected `{magic}`")));
+    }
+    Ok(text)
+}
+
+fn format_error(path: &Path, line: usize, message: String) -> StoreError {
+    StoreError::Format {
+        path: path.to_path_buf(),
+        line,
+        message,
+    }
+}
+
+fn read_terms(path: &Path) -> Result<Vec<crate::terms::Term>, StoreError> {
+    let format = |line: usize, message: String| format_error(path, line, message);
+    let text = read_small_file(path, TERMS_MAGIC)?;
+    text.lines()
+        .skip(1)
+        .enumerate()
+        .map(|(i, line)| {
+            let parts: Vec<&str> = line.split('\t').collect();
+            let bad = |message: String| format(i + 2, message);
+            let [lang, key, shown, records] = parts[..] else {
+                return Err(bad(format!(
+                    "expected 4 tab-separated fields, got {}",
+                    parts.len()
+                )));
+            };
+            let lang = match lang {
+                "zh" => crate::Lang::Zh,
+                "en" => crate::Lang::En,
+                other => return Err(bad(format!("language `{other}` is neither zh nor en"))),
+            };
+            let records = records
+                .parse()
+                .map_err(|_| bad(format!("record count `{records}` is not a number")))?;
+            if key.is_empty() {
+                return Err(bad("empty key".into()));
+            }
+            Ok(crate::terms::Term {
+                lang,
+                key: key.to_string(),
+                shown: shown.to_string(),
+                records,
+            })
+        })
+        .collect()
 }
 
 /// Reads one lexicon file: its origin, source and pairs.
@@ -152,22 +242,10 @@ pub fn read_file(path: &Path) -> Result<(String, Source, Vec<Pair>), StoreError>
 }
 
 fn read_readings(path: &Path) -> Result<Vec<(char, String)>, StoreError> {
-    let io = |source| StoreError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let format = |line: usize, message: String| StoreError::Format {
-        path: path.to_path_buf(),
-        line,
-        message,
-    };
-    let bytes = zstd::decode_all(std::fs::File::open(path).map_err(io)?).map_err(io)?;
-    let text = String::from_utf8(bytes).map_err(|e| format(0, e.to_string()))?;
-    let mut lines = text.lines();
-    if !lines.next().is_some_and(|h| h.starts_with(READINGS_MAGIC)) {
-        return Err(format(1, format!("expected `{READINGS_MAGIC}`")));
-    }
-    lines
+    let format = |line: usize, message: String| format_error(path, line, message);
+    let text = read_small_file(path, READINGS_MAGIC)?;
+    text.lines()
+        .skip(1)
         .enumerate()
         .map(|(i, line)| {
             let mut parts = line.split('\t');
@@ -207,11 +285,13 @@ pub fn load_dir(dir: &Path) -> Result<Lexicon, StoreError> {
         .collect();
     files.sort();
     for path in files {
-        if path
-            .to_string_lossy()
-            .ends_with(&format!("-readings{EXTENSION}"))
-        {
+        let name = path.to_string_lossy();
+        if name.ends_with(&format!("-readings{EXTENSION}")) {
             lexicon.add_readings(read_readings(&path)?);
+            continue;
+        }
+        if name.ends_with(&format!("-terms{EXTENSION}")) {
+            lexicon.add_terms(&read_terms(&path)?);
             continue;
         }
         let (origin, source, pairs) = read_file(&path)?;

@@ -19,6 +19,8 @@ pub(crate) struct Ranked {
     pub key: i64,
     pub id: String,
     pub address: DocAddress,
+    /// With [`TopByScoreThenId::split`]: true for a hit of the split-off value.
+    pub split: bool,
 }
 
 /// What hits are ordered by (then by id, ascending).
@@ -79,6 +81,9 @@ pub(crate) struct TopByScoreThenId {
     /// The date field of the date orders.
     pub date_field: String,
     pub after: Option<After>,
+    /// `(fast field, value)`: keep the top `k` of the records with that value and the top `k`
+    /// of the others, in one pass (a novelty point's Chinese and other candidates).
+    pub split: Option<(String, String)>,
 }
 
 impl TopByScoreThenId {
@@ -91,6 +96,15 @@ impl TopByScoreThenId {
             order: SortOrder::Relevance,
             date_field: String::new(),
             after: None,
+            split: None,
+        }
+    }
+
+    /// Top `k` by relevance of the records whose `field` is `value`, and top `k` of the others.
+    pub fn relevance_split(k: usize, id_field: String, field: &str, value: &str) -> Self {
+        Self {
+            split: Some((field.to_string(), value.to_string())),
+            ..Self::relevance(k, id_field, false)
         }
     }
 }
@@ -134,6 +148,9 @@ pub(crate) struct SegmentTop {
     /// The cursor's key, and the smallest id ordinal of this segment after the cursor's id.
     after: Option<(i64, u64)>,
     heap: BinaryHeap<Entry>,
+    /// With a split: the split-off value's column and ordinal in this segment, and its heap.
+    split: Option<(StrColumn, Option<u64>)>,
+    split_heap: BinaryHeap<Entry>,
     count: u64,
 }
 
@@ -162,6 +179,16 @@ impl Collector for TopByScoreThenId {
             SortOrder::Relevance => None,
             _ => Some(reader.fast_fields().date(&self.date_field)?),
         };
+        let split = match &self.split {
+            Some((field, value)) => match reader.fast_fields().str(field)? {
+                Some(column) => {
+                    let ord = column.dictionary().term_ord(value)?;
+                    Some((column, ord))
+                }
+                None => None,
+            },
+            None => None,
+        };
         Ok(SegmentTop {
             k: self.k,
             segment,
@@ -170,6 +197,8 @@ impl Collector for TopByScoreThenId {
             dates,
             after,
             heap: BinaryHeap::with_capacity(self.k.min(4096) + 1),
+            split_heap: BinaryHeap::new(),
+            split,
             count: 0,
         })
     }
@@ -206,10 +235,16 @@ impl Collector for TopByScoreThenId {
 
     fn merge_fruits(&self, fruits: Vec<(u64, Vec<Ranked>)>) -> tantivy::Result<(u64, Vec<Ranked>)> {
         let total = fruits.iter().map(|(c, _)| c).sum();
-        let mut all: Vec<Ranked> = fruits.into_iter().flat_map(|(_, hits)| hits).collect();
-        all.sort_by(|a, b| rank_order(a.key, &a.id, b.key, &b.id));
-        all.truncate(self.k);
-        Ok((total, all))
+        let (mut split, mut all): (Vec<Ranked>, Vec<Ranked>) = fruits
+            .into_iter()
+            .flat_map(|(_, hits)| hits)
+            .partition(|h| h.split);
+        for hits in [&mut split, &mut all] {
+            hits.sort_by(|a, b| rank_order(a.key, &a.id, b.key, &b.id));
+            hits.truncate(self.k);
+        }
+        split.extend(all);
+        Ok((total, split))
     }
 }
 
@@ -268,7 +303,16 @@ impl SegmentCollector for SegmentTop {
                 return; // on an earlier page
             }
         }
-        if self.heap.len() >= self.k && self.heap.peek().is_some_and(|w| key < w.key) {
+        let in_split = self
+            .split
+            .as_ref()
+            .is_some_and(|(column, ord)| ord.is_some() && column.term_ords(doc).next() == *ord);
+        let heap = if in_split {
+            &self.split_heap
+        } else {
+            &self.heap
+        };
+        if heap.len() >= self.k && heap.peek().is_some_and(|w| key < w.key) {
             return; // skips the id lookup for most documents of a full scan
         }
         let ord = self
@@ -287,23 +331,35 @@ impl SegmentCollector for SegmentTop {
             ord,
             doc,
         };
-        if self.heap.len() < self.k {
-            self.heap.push(entry);
-        } else if self.heap.peek().is_some_and(|worst| entry < *worst) {
-            self.heap.pop();
-            self.heap.push(entry);
+        let heap = if in_split {
+            &mut self.split_heap
+        } else {
+            &mut self.heap
+        };
+        if heap.len() < self.k {
+            heap.push(entry);
+        } else if heap.peek().is_some_and(|worst| entry < *worst) {
+            heap.pop();
+            heap.push(entry);
         }
     }
 
     fn harvest(self) -> (u64, Vec<Ranked>) {
         // Ids are looked up in ordinal order, so each block of the id dictionary is
         // decompressed once rather than once per hit.
-        let mut entries = self.heap.into_vec();
-        entries.sort_unstable_by_key(|e| e.ord);
-        let known = entries.partition_point(|e| e.ord != u64::MAX);
+        let split_count = self.split_heap.len();
+        let mut entries: Vec<(Entry, bool)> = self
+            .split_heap
+            .into_iter()
+            .map(|e| (e, true))
+            .chain(self.heap.into_iter().map(|e| (e, false)))
+            .collect();
+        debug_assert!(split_count <= self.k);
+        entries.sort_unstable_by_key(|(e, _)| e.ord);
+        let known = entries.partition_point(|(e, _)| e.ord != u64::MAX);
         let mut ids: Vec<String> = Vec::with_capacity(entries.len());
         if let Some(column) = &self.ids {
-            let ords: Vec<u64> = entries[..known].iter().map(|e| e.ord).collect();
+            let ords: Vec<u64> = entries[..known].iter().map(|(e, _)| e.ord).collect();
             // An io error here means a corrupt column; the ids then sort as empty.
             let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
                 ids.push(String::from_utf8_lossy(bytes).into_owned())
@@ -312,11 +368,12 @@ impl SegmentCollector for SegmentTop {
         let hits = entries
             .into_iter()
             .enumerate()
-            .map(|(i, e)| Ranked {
+            .map(|(i, (e, split))| Ranked {
                 score: e.score,
                 key: e.key,
                 id: ids.get(i).cloned().unwrap_or_default(),
                 address: DocAddress::new(self.segment, e.doc),
+                split,
             })
             .collect();
         (self.count, hits)
@@ -326,6 +383,41 @@ impl SegmentCollector for SegmentTop {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_split_keeps_the_best_of_each_side() {
+        let collector = TopByScoreThenId::relevance_split(2, "id".into(), "lang", "zh");
+        let hit = |id: &str, score: Score, split| Ranked {
+            score,
+            key: score_key(score),
+            id: id.into(),
+            address: DocAddress::new(0, 0),
+            split,
+        };
+        // Every Chinese hit outscores every other: without the split, no English one is kept.
+        let fruits = vec![
+            (
+                3,
+                vec![
+                    hit("zh-b", 2.0, true),
+                    hit("zh-a", 3.0, true),
+                    hit("zh-c", 1.0, true),
+                ],
+            ),
+            (
+                3,
+                vec![
+                    hit("en-d", 0.5, false),
+                    hit("en-f", 0.3, false),
+                    hit("en-e", 0.4, false),
+                ],
+            ),
+        ];
+        let (total, hits) = collector.merge_fruits(fruits).unwrap();
+        assert_eq!(total, 6);
+        let ids: Vec<&str> = hits.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["zh-a", "zh-b", "en-d", "en-e"]);
+    }
 
     #[test]
     fn order_is_score_then_id() {

@@ -62,7 +62,7 @@ type BoxQuery = Box<dyn Query>;
 /// Weight of a term that is part of a longer term of the same word (`永磁` in `稀土永磁`,
 /// `fe` in `Nd-Fe-B`): it still finds the word split differently, but does not count as much
 /// as the word itself.
-const PART_WEIGHT: f32 = 0.5;
+pub(crate) const PART_WEIGHT: f32 = 0.5;
 
 pub(crate) fn boolean(clauses: Vec<(TOccur, BoxQuery)>) -> BoxQuery {
     Box::new(BooleanQuery::new(clauses))

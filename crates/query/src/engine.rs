@@ -413,6 +413,7 @@ impl SearchEngine {
             order: request.sort,
             date_field: fields.schema.get_field_name(fields.pub_date).to_string(),
             after,
+            split: None,
         };
         let (mut total, ranked, facets) = if request.facets.is_empty() {
             let (total, ranked) = searcher.search(&query, &collector)?;

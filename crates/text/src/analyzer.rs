@@ -211,6 +211,36 @@ impl Analyzer {
         out: &mut Vec<Token>,
     ) -> usize {
         let parts = parts(norm, start, end);
+        if let [part] = parts.as_slice() {
+            if let Some(pieces) = crate::glue::split_glued(part.text) {
+                // Words OCR glued together: the glued word, then its words at positions of
+                // their own (as the parts of a hyphenated word).
+                push_token(
+                    norm,
+                    out,
+                    self.stem(part.text.to_string()),
+                    start,
+                    end,
+                    base_position,
+                );
+                for (offset, piece) in pieces.iter().enumerate() {
+                    let text = &part.text[piece.clone()];
+                    if is_stop_word(text) {
+                        continue;
+                    }
+                    let (from, to) = (part.start + piece.start, part.start + piece.end);
+                    push_token(
+                        norm,
+                        out,
+                        self.stem(text.to_string()),
+                        from,
+                        to,
+                        base_position + offset,
+                    );
+                }
+                return pieces.len();
+            }
+        }
         if parts.len() > 1 {
             let whole = concat(&parts);
             if !is_stop_word(&whole) {
@@ -497,6 +527,22 @@ mod tests {
         assert!(
             e.iter().all(|x| x.chars().any(|c| c.is_alphanumeric())),
             "{e:?}"
+        );
+    }
+
+    #[test]
+    fn words_glued_by_ocr_are_found_by_their_words() {
+        let t = terms("thisstudyinvestigatedthe effectsof temperatureand nutrient");
+        for word in ["studi", "investig", "effect", "temperatur", "nutrient"] {
+            assert!(t.contains(&word.to_string()), "{word} missing from {t:?}");
+        }
+        let tokens = Analyzer::default_settings().analyze("effectsof temperatureand");
+        let temperature = tokens.iter().find(|t| t.text == "temperatur").unwrap();
+        // `effectsof` takes two positions (`of` is a stop word), so `temperature` is third.
+        assert_eq!(temperature.position, 2);
+        assert_eq!(
+            &"effectsof temperatureand"[temperature.offset_from..temperature.offset_to],
+            "temperature"
         );
     }
 

@@ -16,6 +16,7 @@
 //! caller passed in (needed for highlighting).
 
 mod analyzer;
+mod glue;
 mod normalize;
 mod script;
 mod sentence;

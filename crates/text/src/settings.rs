@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Version of the analysis rules. Bumped whenever a change to the analyzer would produce
 /// different tokens for the same text; an index built with another version must be rebuilt.
-pub const ANALYZER_VERSION: u32 = 1;
+pub const ANALYZER_VERSION: u32 = 2;
 
 /// Settings that change how text is analysed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -230,12 +230,13 @@ fn lexicon_spans(cx: &Context<'_>, point: &str, tokens: &[Token]) -> Vec<Span> {
             let range = norm.original_range(i, i + len);
             let usable = starts.contains(&range.start)
                 && ends.contains(&range.end)
-                && cx.lexicon.knows(Lang::Zh, &candidate)
                 && !is_function_word(&candidate)
                 && !chaxin_lexicon::FUNCTION_WORDS
                     .iter()
                     .any(|w| candidate.starts_with(w) || candidate.ends_with(w))
-                && has_usable_form(cx, Lang::Zh, &candidate);
+                && (cx.lexicon.is_term(Lang::Zh, &candidate)
+                    || cx.lexicon.knows(Lang::Zh, &candidate)
+                        && has_usable_form(cx, Lang::Zh, &candidate));
             usable.then_some((len, candidate))
         });
         match found {
@@ -279,7 +280,40 @@ fn lexicon_spans(cx: &Context<'_>, point: &str, tokens: &[Token]) -> Vec<Span> {
                 .map(|t| t.text.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            if cx.lexicon.knows(Lang::En, &key) && has_usable_form(cx, Lang::En, &key) {
+            // A hyphenated word is one term (`fluidstructur`) where a dictionary may write its
+            // parts (`fluid structure interaction`): both keys are tried.
+            let parted = run
+                .iter()
+                .flat_map(|w| {
+                    let parts: Vec<&str> = tokens
+                        .iter()
+                        .filter(|t| {
+                            w.offset_from <= t.offset_from
+                                && t.offset_to <= w.offset_to
+                                && (t.offset_from, t.offset_to) != (w.offset_from, w.offset_to)
+                        })
+                        .map(|t| t.text.as_str())
+                        .collect();
+                    if parts.is_empty() {
+                        vec![w.text.as_str()]
+                    } else {
+                        parts
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            let usable = |key: &str| {
+                cx.lexicon.is_term(Lang::En, key)
+                    || cx.lexicon.knows(Lang::En, key) && has_usable_form(cx, Lang::En, key)
+            };
+            let key = if usable(&key) {
+                Some(key)
+            } else if parted != key && usable(&parted) {
+                Some(parted)
+            } else {
+                None
+            };
+            if let Some(key) = key {
                 spans.push(Span {
                     range: run[0].offset_from..run[n - 1].offset_to,
                     lookup: Lookup::Lexicon(Lang::En, key),
@@ -353,6 +387,30 @@ fn lexicon_forms(cx: &Context<'_>, lang: Lang, key: &str) -> Vec<Form> {
             confidence: e.confidence,
         })
         .collect()
+}
+
+/// The forms of a lexicon or terminology term: its translations the index uses, else
+/// (a mined term no dictionary translates, `锅炉运行参数`) the translations of its parts.
+fn term_forms(cx: &Context<'_>, lang: Lang, key: &str) -> Vec<Form> {
+    let forms = lexicon_forms(cx, lang, key);
+    if has_usable_form(cx, lang, key) {
+        return forms;
+    }
+    match lang {
+        Lang::Zh => part_forms(cx, key),
+        Lang::En => key
+            .split(' ')
+            .flat_map(|word| {
+                lexicon_forms(cx, Lang::En, word)
+                    .into_iter()
+                    .take(2)
+                    .map(|mut f| {
+                        f.confidence *= PART_SHARE;
+                        f
+                    })
+            })
+            .collect(),
+    }
 }
 
 /// Share of its confidence a part's translation keeps as a form of the whole word.
@@ -471,7 +529,7 @@ pub fn extract(cx: &Context<'_>, point: &str) -> Vec<Feature> {
             }
             let (lang, forms) = match &span.lookup {
                 Lookup::User(key) => (lang_of(key), user_forms(cx, key)),
-                Lookup::Lexicon(lang, key) => (*lang, lexicon_forms(cx, *lang, key)),
+                Lookup::Lexicon(lang, key) => (*lang, term_forms(cx, *lang, key)),
             };
             let span_width = span_width(&text, &terms);
             features.push(feature(cx, text, terms, lang, forms, false, span_width));
@@ -707,6 +765,19 @@ pub fn main_terms(analyzer: &Analyzer, text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The terms of `text` inside its maximal ones (jieba search mode's `激光` of `激光器`).
+pub fn part_terms(analyzer: &Analyzer, text: &str) -> Vec<String> {
+    let tokens = analyzer.analyze(text);
+    let mut parts: Vec<String> = tokens
+        .iter()
+        .filter(|t| !is_maximal(t, &tokens))
+        .map(|t| t.text.clone())
+        .collect();
+    parts.sort_unstable();
+    parts.dedup();
+    parts
+}
+
 /// Positions a token covers: one per Han character, one for anything else.
 pub(crate) fn span_of(token: &Token) -> usize {
     term_width(&token.text)
@@ -823,6 +894,41 @@ mod tests {
         for word in ["以软", "结果", "替代", "进行"] {
             assert!(!c.contains(&word), "{word} is a concept in {c:?}");
         }
+    }
+
+    #[test]
+    fn terms_mined_from_the_index_stay_whole_and_translate_by_their_parts() {
+        let mut lexicon = lexicon();
+        let analyzer = Analyzer::default_settings();
+        let pair = |zh: &str, en: &str| chaxin_lexicon::Pair {
+            zh: zh.into(),
+            en_key: chaxin_lexicon::en_key(&analyzer, en).unwrap(),
+            en: en.into(),
+            confidence: 0.9,
+        };
+        lexicon.add(
+            "dict",
+            Source::Dictionary,
+            &[pair("随机", "random"), pair("森林", "forest")],
+        );
+        let term = |lang, key: &str| chaxin_lexicon::terms::Term {
+            lang,
+            key: key.into(),
+            shown: key.into(),
+            records: 5,
+        };
+        let point = "采用随机森林回归估计锅炉运行参数 with gradient boosting trees";
+        let before = concepts(&with_lexicon(point, &lexicon, &BTreeMap::new())).join(" ");
+        assert!(!before.contains("随机森林"), "{before}");
+        lexicon.add_terms(&[term(Lang::Zh, "随机森林"), term(Lang::En, "gradient boost")]);
+        let f = with_lexicon(point, &lexicon, &BTreeMap::new());
+        let c = concepts(&f);
+        assert!(c.contains(&"随机森林") && c.contains(&"运行参数"), "{c:?}");
+        assert!(c.contains(&"gradient boosting"), "{c:?}");
+        let forest = f.iter().find(|f| f.text == "随机森林").unwrap();
+        let forms: Vec<&str> = forest.forms.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(forms, ["random", "forest"]);
+        assert!(forest.forms.iter().all(|f| f.confidence < 0.9));
     }
 
     #[test]
