@@ -538,43 +538,58 @@ pub fn extract(cx: &Context<'_>, point: &str) -> Vec<Feature> {
         if !is_maximal(token, &tokens) || !seen.insert(token.text.clone()) {
             continue;
         }
-        let text = point[token.offset_from..token.offset_to].to_string();
+        let mut text = point[token.offset_from..token.offset_to].to_string();
+        let mut terms = vec![token.text.clone()];
         let han = token.text.chars().all(chaxin_text::is_han);
         let mut generic = cx.generic.contains(&token.text);
-        if han {
-            if is_function_word(&token.text) {
+        if han && !cx.lexicon.knows(Lang::Zh, &token.text) {
+            // A word jieba glued from a function character and an unknown one (`由帽体`,
+            // `面骨及`): the concept is what the function character leaves.
+            if let Some((stripped, stripped_terms)) = without_function_chars(cx, &text) {
+                if !seen.insert(stripped_terms.join(" ")) {
+                    continue;
+                }
+                text = stripped;
+                terms = stripped_terms;
+            }
+        }
+        if han && terms.len() == 1 {
+            let word = &terms[0];
+            if is_function_word(word) {
                 continue;
             }
             // A lone character (`中`) or a two-character word glued to a function character
             // (`以软`) still ranks, like a generic word, but is no concept.
-            let known = cx.lexicon.knows(Lang::Zh, &token.text);
+            let known = cx.lexicon.knows(Lang::Zh, word);
             let glued = !known
-                && token.text.chars().count() == 2
-                && [token.text.chars().next(), token.text.chars().last()]
+                && word.chars().count() == 2
+                && [word.chars().next(), word.chars().last()]
                     .into_iter()
                     .flatten()
                     .any(|c| FUNCTION_CHARS.contains(c));
-            generic |= token.text.chars().count() < 2 || glued;
+            generic |= word.chars().count() < 2 || glued || cx.generic.contains(word);
         }
         let lang = if han { Lang::Zh } else { Lang::En };
+        let key = if terms.len() == 1 {
+            terms[0].clone()
+        } else {
+            chaxin_lexicon::zh_key(&text).unwrap_or_else(|| terms.concat())
+        };
         let mut forms = if generic {
             Vec::new()
         } else {
-            lexicon_forms(cx, lang, &token.text)
+            lexicon_forms(cx, lang, &key)
         };
         if han && !generic && forms.is_empty() {
-            forms = part_forms(cx, &token.text);
-            forms.extend(pinyin_forms(cx, &token.text));
+            forms = part_forms(cx, &key);
+            forms.extend(pinyin_forms(cx, &key));
         }
-        features.push(feature(
-            cx,
-            text,
-            vec![token.text.clone()],
-            lang,
-            forms,
-            generic,
-            span_of(token),
-        ));
+        let width = if terms.len() == 1 && text == point[token.offset_from..token.offset_to] {
+            span_of(token)
+        } else {
+            span_width(&text, &terms)
+        };
+        features.push(feature(cx, text, terms, lang, forms, generic, width));
     }
     mark_essential(&mut features);
     features
@@ -633,6 +648,29 @@ pub(crate) fn user_concept(cx: &Context<'_>, text: &str) -> Option<Feature> {
         false,
         width,
     ))
+}
+
+/// `word` (three or more Han characters) without the function characters jieba glued to its
+/// ends, with its terms, when at least two characters are left and they make index terms.
+fn without_function_chars(cx: &Context<'_>, word: &str) -> Option<(String, Vec<String>)> {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < 3 {
+        return None;
+    }
+    let mut start = 0;
+    let mut end = chars.len();
+    while start < end && FUNCTION_CHARS.contains(chars[start]) {
+        start += 1;
+    }
+    while end > start && FUNCTION_CHARS.contains(chars[end - 1]) {
+        end -= 1;
+    }
+    if (start == 0 && end == chars.len()) || end - start < 2 {
+        return None;
+    }
+    let stripped: String = chars[start..end].iter().collect();
+    let terms = main_terms(cx.analyzer, &stripped);
+    (!terms.is_empty()).then_some((stripped, terms))
 }
 
 /// Language of a written word: Chinese when it has a Han character.
@@ -929,6 +967,24 @@ mod tests {
         let forms: Vec<&str> = forest.forms.iter().map(|f| f.text.as_str()).collect();
         assert_eq!(forms, ["random", "forest"]);
         assert!(forest.forms.iter().all(|f| f.confidence < 0.9));
+    }
+
+    #[test]
+    fn function_characters_glued_to_an_unknown_word_are_left_out() {
+        let f = with_lexicon(
+            "为守场员提供由帽体和面罩组成的头盔，防护颌骨、面骨及颞部",
+            &lexicon(),
+            &BTreeMap::new(),
+        );
+        let c = concepts(&f);
+        // jieba glues `由` to the unknown `帽体`, and `及` to `面骨`.
+        for whole in ["帽体", "面骨", "面罩", "头盔"] {
+            assert!(c.contains(&whole), "{whole} missing from {c:?}");
+        }
+        assert!(
+            !c.iter().any(|w| w.starts_with('由') || w.ends_with('及')),
+            "{c:?}"
+        );
     }
 
     #[test]
