@@ -1,4 +1,5 @@
-//! The `chaxin` command line: index (summary, rejects, --strict), search and import.
+//! The `chaxin` command line: index (summary, rejects, --strict), search, import and the
+//! terminology mining of `lexicon build --records`.
 
 mod common;
 
@@ -282,4 +283,71 @@ fn import_a_cnki_export_index_it_and_export_it_again() {
         ris.contains("C1  - 11-2082/TK\r\n") && ris.contains("SN  - 0254-0096\r\n"),
         "{ris}"
     );
+}
+
+#[test]
+fn terminology_is_mined_from_records_and_bad_lines_are_located() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let records = dir.path().join("records.ndjson");
+    let record = |id: &str, keywords: &str| {
+        format!(
+            r#"{{"id": "{id}", "kind": "paper", "title": "基于随机森林的锅炉运行参数软测量", "keywords": [{keywords}]}}"#
+        )
+    };
+    let lines: Vec<String> = (0..4)
+        .map(|i| record(&format!("t{i}"), r#""随机森林", "软测量""#))
+        .collect();
+    std::fs::write(&records, lines.join("\n") + "\n").unwrap();
+    let out = dir.path().join("lexicon");
+    let run = chaxin(&[
+        "lexicon",
+        "build",
+        "--records",
+        records.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let terms = String::from_utf8(
+        zstd::decode_all(std::fs::File::open(out.join("index-terms.tsv.zst")).unwrap()).unwrap(),
+    )
+    .unwrap();
+    assert!(
+        terms.lines().any(|l| l.starts_with("zh\t软测量\t")),
+        "{terms}"
+    );
+    assert!(
+        terms.lines().any(|l| l.starts_with("zh\t随机森林\t")),
+        "{terms}"
+    );
+    // The terms load with the lexicon.
+    let lookup = chaxin(&[
+        "lexicon",
+        "lookup",
+        "--lexicon",
+        out.to_str().unwrap(),
+        "软测量",
+    ]);
+    assert!(
+        lookup.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lookup.stderr)
+    );
+
+    std::fs::write(&records, format!("{}\n{{\"id\": 5\n", lines[0])).unwrap();
+    let run = chaxin(&[
+        "lexicon",
+        "build",
+        "--records",
+        records.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(!run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("records.ndjson, line 2"), "{stderr}");
 }
