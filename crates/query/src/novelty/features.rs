@@ -164,6 +164,9 @@ pub struct Feature {
     /// offsets, so it is found whatever the segmentation of the text around it.
     #[serde(skip)]
     pub bigrams: Vec<(usize, String)>,
+    /// The same for each form (empty for forms that are not Chinese), in form order.
+    #[serde(skip)]
+    pub form_bigrams: Vec<Vec<(usize, String)>>,
 }
 
 fn default_lang() -> Lang {
@@ -724,6 +727,10 @@ fn feature(
         .fold(weight, f32::min);
     Feature {
         bigrams: han_bigrams(cx.analyzer, &text),
+        form_bigrams: kept
+            .iter()
+            .map(|f| han_bigrams(cx.analyzer, &f.text))
+            .collect(),
         synonyms: kept.iter().map(|f| f.text.clone()).collect(),
         text,
         terms,
