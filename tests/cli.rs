@@ -299,14 +299,17 @@ fn terminology_is_mined_from_records_and_bad_lines_are_located() {
         .collect();
     std::fs::write(&records, lines.join("\n") + "\n").unwrap();
     let out = dir.path().join("lexicon");
-    let run = chaxin(&[
-        "lexicon",
-        "build",
-        "--records",
-        records.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let build = || {
+        chaxin(&[
+            "lexicon",
+            "build",
+            "--records",
+            records.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+    };
+    let run = build();
     assert!(
         run.status.success(),
         "{}",
@@ -339,14 +342,7 @@ fn terminology_is_mined_from_records_and_bad_lines_are_located() {
     );
 
     std::fs::write(&records, format!("{}\n{{\"id\": 5\n", lines[0])).unwrap();
-    let run = chaxin(&[
-        "lexicon",
-        "build",
-        "--records",
-        records.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let run = build();
     assert!(!run.status.success());
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("records.ndjson, line 2"), "{stderr}");
