@@ -283,38 +283,36 @@ fn lexicon_spans(cx: &Context<'_>, point: &str, tokens: &[Token]) -> Vec<Span> {
                 .map(|t| t.text.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
-            // A hyphenated word is one term (`fluidstructur`) where a dictionary may write its
-            // parts (`fluid structure interaction`): both keys are tried.
-            let parted = run
-                .iter()
-                .flat_map(|w| {
-                    let parts: Vec<&str> = tokens
-                        .iter()
-                        .filter(|t| {
-                            w.offset_from <= t.offset_from
-                                && t.offset_to <= w.offset_to
-                                && (t.offset_from, t.offset_to) != (w.offset_from, w.offset_to)
-                        })
-                        .map(|t| t.text.as_str())
-                        .collect();
-                    if parts.is_empty() {
-                        vec![w.text.as_str()]
-                    } else {
-                        parts
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" ");
             let usable = |key: &str| {
                 cx.lexicon.is_term(Lang::En, key)
                     || cx.lexicon.knows(Lang::En, key) && has_usable_form(cx, Lang::En, key)
             };
+            // A hyphenated word is one term (`fluidstructur`) where a dictionary may write its
+            // parts (`fluid structure interaction`): that key is tried when the first is not.
             let key = if usable(&key) {
                 Some(key)
-            } else if parted != key && usable(&parted) {
-                Some(parted)
             } else {
-                None
+                let parted = run
+                    .iter()
+                    .flat_map(|w| {
+                        let parts: Vec<&str> = tokens
+                            .iter()
+                            .filter(|t| {
+                                w.offset_from <= t.offset_from
+                                    && t.offset_to <= w.offset_to
+                                    && (t.offset_from, t.offset_to) != (w.offset_from, w.offset_to)
+                            })
+                            .map(|t| t.text.as_str())
+                            .collect();
+                        if parts.is_empty() {
+                            vec![w.text.as_str()]
+                        } else {
+                            parts
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                (parted != key && usable(&parted)).then_some(parted)
             };
             if let Some(key) = key {
                 spans.push(Span {
@@ -912,15 +910,18 @@ mod tests {
         extract(&cx, point)
     }
 
-    /// A lexicon of real pairs, as the dictionaries and ChinaXiv give them.
-    fn lexicon() -> Lexicon {
-        let analyzer = Analyzer::default_settings();
-        let pair = |zh: &str, en: &str, confidence: f32| chaxin_lexicon::Pair {
+    /// A lexicon pair with the English key the analyzer makes.
+    fn pair(zh: &str, en: &str, confidence: f32) -> chaxin_lexicon::Pair {
+        chaxin_lexicon::Pair {
             zh: zh.into(),
-            en_key: chaxin_lexicon::en_key(&analyzer, en).unwrap(),
+            en_key: chaxin_lexicon::en_key(&Analyzer::default_settings(), en).unwrap(),
             en: en.into(),
             confidence,
-        };
+        }
+    }
+
+    /// A lexicon of real pairs, as the dictionaries and ChinaXiv give them.
+    fn lexicon() -> Lexicon {
         let mut lexicon = Lexicon::default();
         lexicon.add(
             "test",
@@ -1001,17 +1002,10 @@ mod tests {
     #[test]
     fn terms_mined_from_the_index_stay_whole_and_translate_by_their_parts() {
         let mut lexicon = lexicon();
-        let analyzer = Analyzer::default_settings();
-        let pair = |zh: &str, en: &str| chaxin_lexicon::Pair {
-            zh: zh.into(),
-            en_key: chaxin_lexicon::en_key(&analyzer, en).unwrap(),
-            en: en.into(),
-            confidence: 0.9,
-        };
         lexicon.add(
             "dict",
             Source::Dictionary,
-            &[pair("随机", "random"), pair("森林", "forest")],
+            &[pair("随机", "random", 0.9), pair("森林", "forest", 0.9)],
         );
         let term = |lang, key: &str| chaxin_lexicon::terms::Term {
             lang,
@@ -1053,13 +1047,6 @@ mod tests {
 
     #[test]
     fn same_language_synonyms_come_through_sure_translations() {
-        let analyzer = Analyzer::default_settings();
-        let pair = |zh: &str, en: &str, confidence: f32| chaxin_lexicon::Pair {
-            zh: zh.into(),
-            en_key: chaxin_lexicon::en_key(&analyzer, en).unwrap(),
-            en: en.into(),
-            confidence,
-        };
         let mut lexicon = Lexicon::default();
         lexicon.add(
             "test",
