@@ -11,7 +11,8 @@
 //! Indexing prints docs/s and MB/s of NDJSON (uncompressed). `queries` runs the fixed mix in
 //! `benches/query-mix.json` (Chinese, English, phrase, boolean and filtered queries: top 10 with
 //! snippets, as the API answers them), one warm-up round then ROUNDS rounds (default 25), and
-//! prints p50/p95/p99 per class and overall. `novelty` does the same with the 3-point novelty
+//! prints p50/p95/p99 per class and overall, with the shipped lexicon (`CHAXIN_LEXICON=none`:
+//! without, so without cross-language expansion). `novelty` does the same with the 3-point novelty
 //! requests of `benches/novelty-mix.json` (full responses: evidence, passages, hit counts).
 
 use std::path::{Path, PathBuf};
@@ -89,8 +90,7 @@ fn queries(dir: &Path, rounds: usize, mix: &str) {
     let mix: Vec<MixEntry> =
         serde_json::from_str(&std::fs::read_to_string(mix_path).unwrap()).unwrap();
     let started = Instant::now();
-    let engine =
-        SearchEngine::new(ChaxinIndex::open(dir).unwrap(), SearchConfig::default()).unwrap();
+    let engine = SearchEngine::new(ChaxinIndex::open(dir).unwrap(), config_with_lexicon()).unwrap();
     println!(
         "opened {} docs in {:.2} s",
         engine.num_docs(),
@@ -156,11 +156,9 @@ struct NoveltyEntry {
     request: NoveltyRequest,
 }
 
-fn novelty(dir: &Path, rounds: usize) {
-    let mix_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/novelty-mix.json");
-    let mix: Vec<NoveltyEntry> =
-        serde_json::from_str(&std::fs::read_to_string(mix_path).unwrap()).unwrap();
-    // The shipped lexicon, as the server loads it (CHAXIN_LEXICON=none: without one).
+/// The engine's configuration with the shipped lexicon, as the server loads it
+/// (`CHAXIN_LEXICON=DIR` another one, `none` without one: no cross-language expansion).
+fn config_with_lexicon() -> SearchConfig {
     let lexicon_dir = std::env::var("CHAXIN_LEXICON").unwrap_or_else(|_| {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("index-data/lexicon")
@@ -173,11 +171,17 @@ fn novelty(dir: &Path, rounds: usize) {
         chaxin_lexicon::load_dir(Path::new(&lexicon_dir)).unwrap()
     };
     println!("lexicon {lexicon_dir}: {:?}", lexicon.origins());
-    let config = SearchConfig {
+    SearchConfig {
         lexicon: std::sync::Arc::new(lexicon),
         ..SearchConfig::default()
-    };
-    let engine = SearchEngine::new(ChaxinIndex::open(dir).unwrap(), config).unwrap();
+    }
+}
+
+fn novelty(dir: &Path, rounds: usize) {
+    let mix_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/novelty-mix.json");
+    let mix: Vec<NoveltyEntry> =
+        serde_json::from_str(&std::fs::read_to_string(mix_path).unwrap()).unwrap();
+    let engine = SearchEngine::new(ChaxinIndex::open(dir).unwrap(), config_with_lexicon()).unwrap();
     let mut by_class: Vec<(String, Vec<Duration>)> = Vec::new();
     let mut all = Vec::new();
     for round in 0..=rounds {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Ranking figures for issue 15: every dev set in both modes, with the shipped lexicon, and
 # the cx-* sets under the two-fold honest protocol (a lexicon mined without the evaluated
-# papers: `chaxin lexicon build --hold-out K/2`, evaluated with `chaxin eval --fold K/2`).
+# papers of fold K, `chaxin lexicon build --hold-out K/2 --hold-out-judged <the cx sets>`:
+# every other ChinaXiv record is mined; evaluated with `chaxin eval --fold K/2`).
+# The fold lexicons are kept in $WORK: remove it after changing the mining or the dictionaries.
 #
 #   scripts/eval-crosslang.sh [BIN] [SETS...]
 #
@@ -16,7 +18,8 @@ mkdir -p "$WORK"
 for k in 1 2; do
   dir="$WORK/lexicon-without-$k-of-2"
   if [ ! -d "$dir" ]; then
-    "$BIN" lexicon build --bilingual "$DATA/chinaxiv/chinaxiv_bilingual.jsonl" --hold-out "$k/2" -o "$dir" 2>/dev/null
+    "$BIN" lexicon build --bilingual "$DATA/chinaxiv/chinaxiv_bilingual.jsonl" --hold-out "$k/2" \
+      --hold-out-judged "$DATA"/eval/cx-* -o "$dir" 2>/dev/null
     cp index-data/lexicon/cedict*.tsv.zst index-data/lexicon/ecdict.tsv.zst "$dir/"
   fi
 done

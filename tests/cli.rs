@@ -347,3 +347,75 @@ fn terminology_is_mined_from_records_and_bad_lines_are_located() {
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert!(stderr.contains("records.ndjson, line 2"), "{stderr}");
 }
+
+#[test]
+fn a_hold_out_can_spare_the_papers_no_evaluation_judges() {
+    let dir = tempfile::tempdir().unwrap();
+    let bilingual = dir.path().join("bilingual.jsonl");
+    let paper = |id: &str| {
+        format!(
+            r#"{{"chinaxiv_id": "{id}", "title_zh": "锅炉烟气氮氧化物软测量", "title_en": "Soft sensor of nitrogen oxides in boiler flue gas", "keywords_zh": "软测量；氮氧化物", "keywords_en": "soft sensor; nitrogen oxides"}}"#
+        )
+    };
+    let lines: Vec<String> = ["201601.00001", "201601.00002", "201601.00003"]
+        .iter()
+        .map(|id| paper(id))
+        .collect();
+    std::fs::write(&bilingual, lines.join("\n") + "\n").unwrap();
+    let set = dir.path().join("cx-set");
+    std::fs::create_dir_all(set.join("qrels")).unwrap();
+    let qrels = set.join("qrels").join("test.tsv");
+    std::fs::write(
+        &qrels,
+        "query-id\tcorpus-id\tscore\nq1\tcx201601.00002-en\t1\n",
+    )
+    .unwrap();
+    let out = dir.path().join("lexicon");
+    let build = |judged: bool| {
+        let mut args = vec![
+            "lexicon",
+            "build",
+            "--bilingual",
+            bilingual.to_str().unwrap(),
+            "--hold-out",
+            "1/1",
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        if judged {
+            args.extend(["--hold-out-judged", set.to_str().unwrap()]);
+        }
+        chaxin(&args)
+    };
+    let every = build(false);
+    assert!(
+        every.status.success(),
+        "{}",
+        String::from_utf8_lossy(&every.stderr)
+    );
+    assert!(String::from_utf8_lossy(&every.stderr).contains("(3 papers held out)"));
+    let judged = build(true);
+    assert!(
+        judged.status.success(),
+        "{}",
+        String::from_utf8_lossy(&judged.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&judged.stderr).contains("(1 papers held out)"),
+        "{}",
+        String::from_utf8_lossy(&judged.stderr)
+    );
+    // A bad judgment line is named.
+    std::fs::write(
+        &qrels,
+        "query-id\tcorpus-id\tscore\nq1\tcx201601.00002-en\tmost\n",
+    )
+    .unwrap();
+    let bad = build(true);
+    assert!(!bad.status.success());
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        stderr.contains("test.tsv, line 2") && stderr.contains("`most`"),
+        "{stderr}"
+    );
+}

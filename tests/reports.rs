@@ -357,8 +357,8 @@ fn a_reviewed_novelty_result_gives_the_same_report() {
 /// A 国内外 report from Chinese points, on the shipped English patents and the shipped
 /// lexicon: the English patents on NOx sensing with neural networks are foreign prior art, and
 /// their English passages are quoted for the Chinese concepts they disclose.
-#[test]
-fn chinese_points_find_english_patents_with_english_evidence() {
+/// A server on the shipped US patents and the shipped lexicon.
+fn start_on_shipped_patents() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().expect("tempdir");
     let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("index-data");
     let data = dir.path().join("data");
@@ -375,6 +375,74 @@ fn chinese_points_find_english_patents_with_english_evidence() {
         }
     }
     let server = Server::start_with(&dir.path().join("index"), &data, &["--open"], &[]);
+    (dir, server)
+}
+
+#[test]
+fn a_chinese_search_pages_through_re_ranked_english_patents_consistently() {
+    let (_dir, server) = start_on_shipped_patents();
+    let q = enc("神经网络 锅炉 燃烧 优化");
+    let page = |extra: &str| -> (Vec<String>, Vec<f64>, Option<String>, Value) {
+        let r = server.get(&format!("/v1/search?q={q}&highlight=false{extra}"));
+        assert_eq!(r.status, 200, "{}", r.body);
+        let v = r.json();
+        let hits = v["hits"].as_array().unwrap();
+        (
+            hits.iter()
+                .map(|h| h["id"].as_str().unwrap().to_string())
+                .collect(),
+            hits.iter().map(|h| h["score"].as_f64().unwrap()).collect(),
+            v["next"].as_str().map(String::from),
+            v,
+        )
+    };
+    let (all, scores, _, first) = page("&limit=100");
+    let total = first["total"].as_u64().unwrap();
+    assert!(
+        total > 130,
+        "the test needs hits past the re-ranked ones: {total}"
+    );
+    assert_eq!(all.len(), 100);
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    // English patents on optimising combustion come first, found through the concepts'
+    // English forms.
+    let title = first["hits"][0]["title"].as_str().unwrap().to_lowercase();
+    assert!(title.contains("combustion"), "{}", first["hits"]);
+    let burns = first["concepts"].as_array().unwrap().iter().any(|c| {
+        c["text"] == "燃烧"
+            && c["forms"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["text"] == "combustion")
+    });
+    assert!(burns, "{}", first["concepts"]);
+    // Pages by offset and pages by cursor cut the same ranking, past the re-ranked hits.
+    let mut by_cursor = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..4 {
+        let extra = match &cursor {
+            Some(c) => format!("&limit=35&search_after={}", enc(c)),
+            None => "&limit=35".to_string(),
+        };
+        let (ids, _, next, _) = page(&extra);
+        by_cursor.extend(ids);
+        cursor = next;
+    }
+    let mut by_offset = Vec::new();
+    for offset in [0, 35, 70, 105] {
+        by_offset.extend(page(&format!("&limit=35&offset={offset}")).0);
+    }
+    assert_eq!(by_cursor.len(), 140);
+    assert_eq!(by_cursor, by_offset);
+    assert_eq!(by_cursor[..100], all[..]);
+    let unique: std::collections::HashSet<&String> = by_cursor.iter().collect();
+    assert_eq!(unique.len(), by_cursor.len(), "a hit came twice");
+}
+
+#[test]
+fn chinese_points_find_english_patents_with_english_evidence() {
+    let (_dir, server) = start_on_shipped_patents();
     let body = json!({
         "project": {
             "name": "基于神经网络软测量的锅炉氮氧化物排放优化控制",

@@ -37,6 +37,10 @@ pub struct BuildArgs {
     /// Leave fold K of N out of mining (`1/2`): the papers an evaluation then queries.
     #[arg(long, value_name = "K/N")]
     hold_out: Option<String>,
+    /// With --hold-out: leave out only the fold's papers that these evaluation sets (BEIR
+    /// directories) judge, and mine every other record.
+    #[arg(long, value_name = "DIR", num_args = 1.., requires = "hold_out")]
+    hold_out_judged: Vec<PathBuf>,
     /// Output directory.
     #[arg(long, short)]
     out: PathBuf,
@@ -133,11 +137,13 @@ fn build(args: BuildArgs) -> Result<()> {
                 .with_context(|| format!("{}, line {}", path.display(), n + 1))?;
             records.push(record);
         }
+        let judged = judged_papers(&args.hold_out_judged)?;
         let exclude: HashSet<String> = match hold_out {
             Some((k, n)) => records
                 .iter()
                 .map(|r| r.paper_id().to_string())
                 .filter(|id| fold_of(id, n) == k)
+                .filter(|id| args.hold_out_judged.is_empty() || judged.contains(id))
                 .collect(),
             None => HashSet::new(),
         };
@@ -156,6 +162,43 @@ fn build(args: BuildArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The papers whose documents the evaluation sets in `dirs` judge relevant (their
+/// `qrels/test.tsv`, grade > 0).
+fn judged_papers(dirs: &[PathBuf]) -> Result<HashSet<String>> {
+    let mut papers = HashSet::new();
+    for dir in dirs {
+        let path = dir.join("qrels").join("test.tsv");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        for (n, line) in text.lines().enumerate().skip(1) {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let mut columns = line.split('\t');
+            let (Some(_), Some(doc), Some(grade)) =
+                (columns.next(), columns.next(), columns.next())
+            else {
+                bail!(
+                    "{}, line {}: expected query-id, corpus-id and score",
+                    path.display(),
+                    n + 1
+                );
+            };
+            let grade: i32 = grade.trim().parse().with_context(|| {
+                format!(
+                    "{}, line {}: the score `{grade}` is not a number",
+                    path.display(),
+                    n + 1
+                )
+            })?;
+            if grade > 0 {
+                papers.insert(chaxin_lexicon::mine::paper_of_document(doc).to_string());
+            }
+        }
+    }
+    Ok(papers)
 }
 
 /// The keywords, titles and abstracts of every record in `paths`; a line that is not a
@@ -196,7 +239,7 @@ fn lookup(args: LookupArgs) -> Result<()> {
             },
         };
         println!("{term} ({}, key `{key}`):", lang.as_str());
-        for entry in lexicon.translations(lang, &key) {
+        for entry in lexicon.translations_as_written(lang, &key, term) {
             println!(
                 "  {}\t{:.2}\t{} ({})",
                 entry.text,

@@ -56,19 +56,14 @@ impl Dataset {
     /// [`chaxin_lexicon::mine::fold_of`]), so that a lexicon mined without that fold is
     /// evaluated on papers it has not seen.
     pub fn keep_fold(&mut self, k: usize, n: usize) {
-        let paper = |doc: &str| -> String {
-            let id = doc.strip_prefix("cx").unwrap_or(doc);
-            id.rsplit_once('-')
-                .map_or(id, |(paper, _)| paper)
-                .to_string()
-        };
+        use chaxin_lexicon::mine::{fold_of, paper_of_document};
         let qrels = &self.qrels;
         self.queries.retain(|(id, _)| {
             qrels.get(id).is_some_and(|judged| {
                 judged
                     .iter()
                     .filter(|(_, &g)| g > 0)
-                    .all(|(doc, _)| chaxin_lexicon::mine::fold_of(&paper(doc), n) == k)
+                    .all(|(doc, _)| fold_of(paper_of_document(doc), n) == k)
             })
         });
     }

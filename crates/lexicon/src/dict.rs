@@ -247,34 +247,37 @@ pub fn read_ecdict(reader: impl std::io::Read, keys: &KeyMaker) -> Result<Vec<Pa
             }
         }
     }
-    // Headwords that stem alike (`model`, `modeler`) share a key: the shortest one says what
-    // the key means, a longer one's senses (`模型作者`) are trusted less.
-    let mut shortest: HashMap<&str, usize> = HashMap::new();
-    for p in &pairs {
-        let len = shortest.entry(&p.en_key).or_insert(usize::MAX);
-        *len = (*len).min(p.en.len());
-    }
-    let longer: Vec<bool> = pairs
-        .iter()
-        .map(|p| p.en.len() > shortest[p.en_key.as_str()] + 1)
-        .collect();
-    for (p, longer) in pairs.iter_mut().zip(longer) {
-        if longer {
-            p.confidence *= 0.75;
-        }
-    }
     Ok(prune(pairs))
 }
 
+/// A shorter headword of the same key is shown instead of the surest one when it is at least
+/// this share as sure.
+const SHORTER_HEADWORD_SHARE: f32 = 0.75;
+
 /// Keeps a pair when it is among the [`KEEP_PER_KEY`] most confident pairs of its Chinese key
-/// and of its English key (ties: shorter English first, then text), each (zh, en key) once.
+/// and of its English word as written (ties: shorter English first, then text), each (zh, en key) once.
 pub fn prune(mut pairs: Vec<Pair>) -> Vec<Pair> {
     pairs.sort_by(|a, b| {
         (&a.zh, &a.en_key)
             .cmp(&(&b.zh, &b.en_key))
             .then(b.confidence.total_cmp(&a.confidence))
     });
-    pairs.dedup_by(|a, b| a.zh == b.zh && a.en_key == b.en_key);
+    // One pair per (zh, English key), the surest; it is written as the shortest of the
+    // group's headwords that are nearly as sure (`control`, not `controlling`, for 控制).
+    let mut deduped: Vec<Pair> = Vec::with_capacity(pairs.len());
+    for pair in pairs {
+        match deduped.last_mut() {
+            Some(best) if best.zh == pair.zh && best.en_key == pair.en_key => {
+                if pair.confidence >= SHORTER_HEADWORD_SHARE * best.confidence
+                    && pair.en.len() < best.en.len()
+                {
+                    best.en = pair.en;
+                }
+            }
+            _ => deduped.push(pair),
+        }
+    }
+    let pairs = deduped;
     let order = |a: &Pair, b: &Pair| {
         b.confidence
             .total_cmp(&a.confidence)
@@ -284,12 +287,14 @@ pub fn prune(mut pairs: Vec<Pair>) -> Vec<Pair> {
     };
     let mut keep = vec![0u8; pairs.len()];
     for by_zh in [true, false] {
-        let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, p) in pairs.iter().enumerate() {
+            // English words that stem alike (`convert`, `converter`) keep their own senses;
+            // inflections (`showing`, `show`) share theirs.
             let key = if by_zh {
-                p.zh.as_str()
+                p.zh.clone()
             } else {
-                p.en_key.as_str()
+                crate::inflection_key(&p.en.to_lowercase())
             };
             groups.entry(key).or_default().push(i);
         }
@@ -368,5 +373,49 @@ mod tests {
         let kept = prune(pairs);
         assert_eq!(kept.len(), KEEP_PER_KEY);
         assert!(kept.iter().any(|p| p.en == "net0") && !kept.iter().any(|p| p.en == "net9"));
+    }
+
+    #[test]
+    fn a_key_is_written_as_its_shortest_nearly_as_sure_headword() {
+        let keys = keys();
+        let pair = |en: &str, confidence: f32| Pair {
+            zh: "控制".into(),
+            en_key: keys.en(en).unwrap(),
+            en: en.into(),
+            confidence,
+        };
+        let kept = prune(vec![pair("controlling", 0.8), pair("control", 0.7)]);
+        assert_eq!(kept.len(), 1);
+        assert_eq!((kept[0].en.as_str(), kept[0].confidence), ("control", 0.8));
+        // Much less sure: the surer headword is shown.
+        let kept = prune(vec![pair("controlling", 0.8), pair("control", 0.4)]);
+        assert_eq!(kept[0].en, "controlling");
+    }
+
+    #[test]
+    fn words_that_stem_alike_keep_their_own_senses() {
+        let keys = keys();
+        let sense = |zh: &str, en: &str, confidence: f32| Pair {
+            zh: zh.into(),
+            en_key: keys.en(en).unwrap(),
+            en: en.into(),
+            confidence,
+        };
+        let mut pairs: Vec<Pair> = [
+            "皈依", "改信", "兑换", "折算", "换算", "改变", "转变", "变换",
+        ]
+        .iter()
+        .map(|zh| sense(zh, "convert", 0.8))
+        .collect();
+        pairs.push(sense("换流器", "converter", 0.7));
+        pairs.push(sense("转换器", "converter", 0.6));
+        assert_eq!(pairs[0].en_key, pairs[9].en_key, "the test needs one key");
+        let kept = prune(pairs);
+        let zh: Vec<&str> = kept.iter().map(|p| p.zh.as_str()).collect();
+        assert!(zh.contains(&"换流器") && zh.contains(&"转换器"), "{zh:?}");
+        assert_eq!(
+            kept.iter().filter(|p| p.en == "convert").count(),
+            KEEP_PER_KEY
+        );
     }
 }

@@ -44,14 +44,16 @@ pub fn maximal_terms(tokens: &[Token]) -> Vec<&str> {
 pub fn maximal_tokens(tokens: &[Token]) -> Vec<&Token> {
     tokens
         .iter()
-        .filter(|t| {
-            !tokens.iter().any(|o| {
-                o.offset_from <= t.offset_from
-                    && t.offset_to <= o.offset_to
-                    && (o.offset_to - o.offset_from) > (t.offset_to - t.offset_from)
-            })
-        })
+        .filter(|t| !tokens.iter().any(|o| is_inside(t, o)))
         .collect()
+}
+
+/// True when token `a` lies inside the longer token `b` (`激光` in `激光器`, `flue` in the
+/// glued `fluegas`).
+pub fn is_inside(a: &Token, b: &Token) -> bool {
+    b.offset_from <= a.offset_from
+        && a.offset_to <= b.offset_to
+        && (b.offset_to - b.offset_from) > (a.offset_to - a.offset_from)
 }
 
 /// Chinese words that say how, not what: never a concept, even when jieba or a dictionary

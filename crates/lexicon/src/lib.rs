@@ -115,6 +115,9 @@ pub struct Entry {
     pub text: String,
     /// Its key in its own language.
     pub key: String,
+    /// The looked-up side as the source wrote it, lowercased: English keys are stems, so
+    /// `fabric` holds the senses of *fabric* and of *fabrication*, told apart by this.
+    pub written: String,
     pub source: Source,
     /// Name of the file it came from (`cedict`, `ecdict`, `chinaxiv`).
     pub origin: String,
@@ -154,6 +157,7 @@ impl Lexicon {
                 Entry {
                     text: pair.en.clone(),
                     key: pair.en_key.clone(),
+                    written: pair.zh.clone(),
                     source,
                     origin: origin.to_string(),
                     confidence: pair.confidence,
@@ -164,6 +168,7 @@ impl Lexicon {
                 Entry {
                     text: pair.zh.clone(),
                     key: pair.zh.clone(),
+                    written: pair.en.to_lowercase(),
                     source,
                     origin: origin.to_string(),
                     confidence: pair.confidence,
@@ -202,6 +207,31 @@ impl Lexicon {
             Lang::Zh => self.english_of(key),
             Lang::En => self.chinese_of(key),
         }
+    }
+
+    /// The translations of `key` as [`Lexicon::translations`] gives them, with the senses
+    /// written for another word of the same English stem (`fabric` under the key of
+    /// *fabrication*, `convert` under *converter*) at [`OTHER_WORD_SHARE`] of their confidence
+    /// when some entries were written as `written` is (plural endings aside); re-sorted.
+    /// Chinese keys are not stems: their entries come as they are.
+    pub fn translations_as_written(&self, lang: Lang, key: &str, written: &str) -> Vec<Entry> {
+        let mut entries = self.translations(lang, key).to_vec();
+        if lang == Lang::En {
+            let written = written.trim().to_lowercase();
+            let same: Vec<bool> = entries
+                .iter()
+                .map(|e| same_english_word(&e.written, &written))
+                .collect();
+            if same.contains(&true) {
+                for (entry, same) in entries.iter_mut().zip(same) {
+                    if !same {
+                        entry.confidence *= OTHER_WORD_SHARE;
+                    }
+                }
+                sort_entries(&mut entries);
+            }
+        }
+        entries
     }
 
     /// True when `key` is a known term of `lang`.
@@ -274,6 +304,56 @@ impl Lexicon {
 /// Adds `entry`. When the key is there already from another origin, the two sources agree
 /// and the entry grows surer (noisy-or of both confidences, shown with the more confident
 /// source); from the same origin the more confident one stays.
+/// Share of its confidence a translation keeps when it was written for another word of the
+/// same English stem than the one looked up.
+pub const OTHER_WORD_SHARE: f32 = 0.6;
+
+/// An English word or phrase (lowercased) without its last word's inflection: plural, past
+/// and present participle endings and a final `e` go, a doubled last consonant is halved
+/// (`networks`, `network` → `network`; `comparing`, `compared`, `compare` → `compar`;
+/// `stopping` → `stop`; `studies` → `study`). Unlike the stem of an English key, derivations
+/// stay apart (`converter` ≠ `convert`, `fabrication` ≠ `fabric`).
+pub fn inflection_key(written: &str) -> String {
+    let w = written.trim();
+    let stripped = if let Some(stem) = w.strip_suffix("ies").filter(|s| s.len() >= 2) {
+        format!("{stem}y")
+    } else if let Some(stem) = w.strip_suffix("ied").filter(|s| s.len() >= 2) {
+        format!("{stem}y")
+    } else if let Some(stem) = w
+        .strip_suffix("es")
+        .filter(|s| s.len() >= 2 && s.ends_with(['s', 'x', 'h', 'z']))
+    {
+        stem.to_string()
+    } else if let Some(stem) = w
+        .strip_suffix('s')
+        .filter(|s| s.len() >= 3 && !s.ends_with(['s', 'u', 'i']))
+    {
+        stem.to_string()
+    } else if let Some(stem) = w.strip_suffix("ing").filter(|s| s.len() >= 3) {
+        stem.to_string()
+    } else if let Some(stem) = w.strip_suffix("ed").filter(|s| s.len() >= 3) {
+        stem.to_string()
+    } else {
+        w.to_string()
+    };
+    let mut key = stripped;
+    if key.len() > 3 && key.ends_with('e') {
+        key.pop();
+    }
+    let bytes = key.as_bytes();
+    let n = bytes.len();
+    if n > 3 && bytes[n - 1] == bytes[n - 2] && !b"aeiouls".contains(&bytes[n - 1]) {
+        key.pop();
+    }
+    key
+}
+
+/// True when two lowercased English words or phrases differ only by inflection (see
+/// [`inflection_key`]).
+pub fn same_english_word(a: &str, b: &str) -> bool {
+    a == b || inflection_key(a) == inflection_key(b)
+}
+
 fn push(entries: &mut Vec<Entry>, entry: Entry) {
     match entries.iter_mut().find(|e| e.key == entry.key) {
         Some(e) => {
@@ -282,7 +362,12 @@ fn push(entries: &mut Vec<Entry>, entry: Entry) {
             } else {
                 (1.0 - (1.0 - e.confidence) * (1.0 - entry.confidence)).min(0.99)
             };
-            if e.confidence < entry.confidence {
+            // The surer entry wins, but a shorter way of writing the same key that is nearly
+            // as sure is kept (`control` before `controlling` for 控制).
+            let shorter = |a: &Entry, b: &Entry| {
+                a.text.len() < b.text.len() && a.confidence >= 0.75 * b.confidence
+            };
+            if (e.confidence < entry.confidence && !shorter(e, &entry)) || shorter(&entry, e) {
                 *e = entry;
             }
             e.confidence = combined;
@@ -334,5 +419,56 @@ mod tests {
         assert_eq!(zh, ["锅炉", "汽锅"]);
         assert!(lexicon.knows(Lang::Zh, "汽锅") && !lexicon.knows(Lang::Zh, "锅"));
         assert_eq!(lexicon.zh_max_chars(), 2);
+    }
+
+    #[test]
+    fn a_word_s_own_senses_come_before_its_stem_mates() {
+        let analyzer = chaxin_text::Analyzer::default_settings();
+        let sense = |zh: &str, en: &str, confidence: f32| Pair {
+            zh: zh.into(),
+            en_key: en_key(&analyzer, en).unwrap(),
+            en: en.into(),
+            confidence,
+        };
+        let mut lexicon = Lexicon::default();
+        lexicon.add(
+            "ecdict",
+            Source::Dictionary,
+            &[
+                sense("皈依", "convert", 0.9),
+                sense("换流器", "converter", 0.7),
+            ],
+        );
+        let key = en_key(&analyzer, "converters").unwrap();
+        let texts =
+            |entries: Vec<Entry>| -> Vec<String> { entries.into_iter().map(|e| e.text).collect() };
+        assert_eq!(
+            texts(lexicon.translations(Lang::En, &key).to_vec()),
+            ["皈依", "换流器"]
+        );
+        let written = lexicon.translations_as_written(Lang::En, &key, "Converters");
+        assert_eq!(texts(written.clone()), ["换流器", "皈依"]);
+        assert!((written[1].confidence - 0.9 * OTHER_WORD_SHARE).abs() < 1e-6);
+        // A word no entry was written as leaves the order alone.
+        let other = lexicon.translations_as_written(Lang::En, &key, "converting");
+        assert_eq!(texts(other), ["皈依", "换流器"]);
+        for (a, b) in [
+            ("studies", "study"),
+            ("processes", "process"),
+            ("showing", "show"),
+            ("comparing", "compare"),
+            ("compared", "compare"),
+            ("stopping", "stop"),
+            ("neural networks", "neural network"),
+        ] {
+            assert!(same_english_word(a, b), "{a} / {b}");
+        }
+        for (a, b) in [
+            ("fabric", "fabrication"),
+            ("convert", "converter"),
+            ("gas", "ga"),
+        ] {
+            assert!(!same_english_word(a, b), "{a} / {b}");
+        }
     }
 }

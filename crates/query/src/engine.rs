@@ -13,7 +13,7 @@ use tantivy::query::{BooleanQuery, EmptyQuery, Occur as TOccur, Query, TermQuery
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use crate::collector::{After, SortOrder, TopByScoreThenId};
+use crate::collector::{After, Ranked, SortOrder, TopByScoreThenId};
 use crate::compile::{date_range, filter, Clause, Compiler};
 use crate::error::SearchError;
 use crate::facets::{Facet, FacetCollector, FacetValue, MAX_FACET_SIZE};
@@ -105,7 +105,9 @@ pub struct SearchRequest {
     #[serde(default)]
     pub search_after: Option<String>,
     /// A query of bare words (no field, operator or quote) also finds records in the other
-    /// language: its concepts get their forms from the lexicon (shown in `concepts`).
+    /// language: its concepts get their forms from the lexicon (shown in `concepts`), and,
+    /// ranked by relevance, its first 100 hits are re-ranked on their text by how much of the
+    /// query they disclose, as novelty candidates are.
     #[serde(default = "default_true")]
     pub cross_language: bool,
 }
@@ -406,8 +408,13 @@ impl SearchEngine {
             Some(cursor) => Some(decode_cursor(request.sort, cursor)?),
             None => None,
         };
-        let collector = TopByScoreThenId {
-            k: request.offset + request.limit,
+        // A cross-language search ranked by relevance re-ranks its first hits on their text
+        // (see `SearchEngine::rerank_hits`): the pages are cut from that order, and a cursor
+        // into the re-ranked hits is found among them again.
+        let rerank = !concepts.is_empty() && request.sort == SortOrder::Relevance;
+        let wanted = request.offset + request.limit;
+        let collector = |k: usize, after: Option<After>| TopByScoreThenId {
+            k,
             id_field: fields.schema.get_field_name(fields.id).to_string(),
             prune,
             order: request.sort,
@@ -415,8 +422,14 @@ impl SearchEngine {
             after,
             split: None,
         };
-        let (mut total, ranked, facets) = if request.facets.is_empty() {
-            let (total, ranked) = searcher.search(&query, &collector)?;
+        let first_k = if rerank {
+            wanted.max(crate::novelty::SEARCH_RERANK_DEPTH)
+        } else {
+            wanted
+        };
+        let first_after = if rerank { None } else { after.clone() };
+        let (mut total, mut ranked, facets) = if request.facets.is_empty() {
+            let (total, ranked) = searcher.search(&query, &collector(first_k, first_after))?;
             (total, ranked, BTreeMap::new())
         } else {
             let facets = FacetCollector {
@@ -424,14 +437,47 @@ impl SearchEngine {
                 size: request.facet_size,
             };
             // The facet collector sees every hit, so it also counts them.
-            let ((_, ranked), (total, facets)) = searcher.search(&query, &(collector, facets))?;
+            let ((_, ranked), (total, facets)) =
+                searcher.search(&query, &(collector(first_k, first_after), facets))?;
             (total, ranked, facets)
         };
         if prune {
             total = query.count(&searcher)? as u64;
         }
         interrupt.check()?;
-        let next = (ranked.len() == request.offset + request.limit)
+        if rerank {
+            let depth = ranked.len().min(crate::novelty::SEARCH_RERANK_DEPTH);
+            // Where the hits after the re-ranked ones start, in BM25 order.
+            let tail_after = ranked[..depth].last().map(|r| After {
+                key: r.key,
+                id: r.id.clone(),
+            });
+            self.rerank_hits(&searcher, &concepts, &mut ranked, interrupt)?;
+            ranked = match &after {
+                None => ranked,
+                Some(cursor) => match ranked[..depth].iter().position(|r| r.id == cursor.id) {
+                    // The cursor is a re-ranked hit: the page goes on after it, then into
+                    // the hits after the re-ranked ones.
+                    Some(at) => {
+                        let mut page: Vec<Ranked> = ranked.drain(..depth).skip(at + 1).collect();
+                        if page.len() < wanted && depth == crate::novelty::SEARCH_RERANK_DEPTH {
+                            let (_, tail) = searcher
+                                .search(&query, &collector(wanted - page.len(), tail_after))?;
+                            page.extend(tail);
+                        }
+                        page
+                    }
+                    // The cursor is past them: BM25 order, as without re-ranking.
+                    None => {
+                        searcher
+                            .search(&query, &collector(wanted, Some(cursor.clone())))?
+                            .1
+                    }
+                },
+            };
+            ranked.truncate(wanted);
+        }
+        let next = (ranked.len() == wanted)
             .then(|| ranked.last())
             .flatten()
             .map(|last| encode_cursor(request.sort, last.key, &last.id));

@@ -43,6 +43,8 @@ pub const MAX_POINTS: usize = 20;
 pub const RERANK_DEPTH: usize = 100;
 /// Largest `limit`.
 pub const MAX_NOVELTY_LIMIT: usize = 200;
+/// Hits of a cross-language search that are re-ranked on their text.
+pub const SEARCH_RERANK_DEPTH: usize = 100;
 
 /// Weight of a point's exact-stream terms (character bigrams, unstemmed words) in the ranking
 /// query, relative to its features. 0.2 to 0.3 gave the same nDCG@10 on the dev sets within
@@ -900,33 +902,8 @@ impl SearchEngine {
                 let mut evidence = Vec::with_capacity(point_features.len());
                 let mut parts = Vec::with_capacity(point_features.len());
                 for (p, features) in point_features.iter().enumerate() {
-                    let mut e = text.evidence(features);
-                    let total: f32 = features.iter().map(|f| f.weight).sum();
-                    // Judged on what the point says in the record's language: a concept the
-                    // lexicon cannot translate is no evidence against a record in the other
-                    // language (its weight is left out of that record's coverage and its
-                    // score scaled up, at most LANGUAGE_GAP_FACTOR).
-                    let reachable = reachable_weight(features, &record);
-                    let factor = if self.config.lexicon.is_empty() || reachable <= 0.0 {
-                        // Nothing of the point can be said in the record's language: it was
-                        // found through a stray word, there is nothing to scale.
-                        1.0
-                    } else {
-                        (total / reachable).min(LANGUAGE_GAP_FACTOR)
-                    };
-                    e.coverage = (e.coverage * factor).min(1.0);
-                    e.sentence_coverage = (e.sentence_coverage * factor).min(1.0);
-                    let score = r.bm25[p] * factor
-                        + PROXIMITY_WEIGHT * e.proximity * factor
-                        + (COVERAGE_WEIGHT * e.coverage + SENTENCE_WEIGHT * e.sentence_coverage)
-                            * total;
-                    parts.push(ScoreParts {
-                        bm25: r.bm25[p],
-                        proximity: e.proximity,
-                        coverage: e.coverage,
-                        sentence: e.sentence_coverage,
-                        score,
-                    });
+                    let (part, e) = self.point_score(r.bm25[p], features, &record, &text);
+                    parts.push(part);
                     evidence.push(e);
                 }
                 let best = parts.iter().map(|s| s.score).fold(0.0, f32::max);
@@ -1116,6 +1093,79 @@ impl SearchEngine {
             candidates,
             took_ms: (started.elapsed().as_secs_f64() * 1e6).round() / 1e3,
         })
+    }
+}
+
+impl SearchEngine {
+    /// A record's score for one point: its BM25 plus credit for the point's concepts standing
+    /// together (proximity), for the share of the point it covers, and for covering it in one
+    /// sentence. Judged on what the point says in the record's language: a concept the
+    /// lexicon cannot translate is no evidence against a record in the other language (its
+    /// weight is left out of that record's coverage and its score scaled up, at most
+    /// [`LANGUAGE_GAP_FACTOR`]).
+    fn point_score(
+        &self,
+        bm25: f32,
+        features: &[Feature],
+        record: &Record,
+        text: &DocText,
+    ) -> (ScoreParts, PointEvidence) {
+        let mut e = text.evidence(features);
+        let total: f32 = features.iter().map(|f| f.weight).sum();
+        let reachable = reachable_weight(features, record);
+        let factor = if self.config.lexicon.is_empty() || reachable <= 0.0 {
+            // Nothing of the point can be said in the record's language: it was found
+            // through a stray word, there is nothing to scale.
+            1.0
+        } else {
+            (total / reachable).min(LANGUAGE_GAP_FACTOR)
+        };
+        e.coverage = (e.coverage * factor).min(1.0);
+        e.sentence_coverage = (e.sentence_coverage * factor).min(1.0);
+        let score = bm25 * factor
+            + PROXIMITY_WEIGHT * e.proximity * factor
+            + (COVERAGE_WEIGHT * e.coverage + SENTENCE_WEIGHT * e.sentence_coverage) * total;
+        let parts = ScoreParts {
+            bm25,
+            proximity: e.proximity,
+            coverage: e.coverage,
+            sentence: e.sentence_coverage,
+            score,
+        };
+        (parts, e)
+    }
+
+    /// Re-ranks the first [`SEARCH_RERANK_DEPTH`] hits of a cross-language search (its
+    /// query's `concepts`) as a novelty search ranks candidates ([`SearchEngine::point_score`]
+    /// on their stored text), so that a record disclosing every concept of the query in its
+    /// own language comes before one that repeats some of them. The hits after keep their
+    /// BM25 order and scores, all below the re-ranked ones'. Hits are loaded in parallel;
+    /// ties are broken by id.
+    pub(crate) fn rerank_hits(
+        &self,
+        searcher: &Searcher,
+        concepts: &[Feature],
+        ranked: &mut [crate::collector::Ranked],
+        interrupt: &Interrupt,
+    ) -> Result<(), SearchError> {
+        let depth = ranked.len().min(SEARCH_RERANK_DEPTH);
+        let analyzer = &self.index.analyzer;
+        let scores = ranked[..depth]
+            .par_iter()
+            .map(|r| -> Result<f32, SearchError> {
+                interrupt.check()?;
+                let record = load_record(searcher, self.index.fields.source_json, r.address)?;
+                let text = DocText::new(analyzer, &record);
+                let (parts, _) = self.point_score(r.score, concepts, &record, &text);
+                Ok(crate::collector::quantize(parts.score.max(r.score)))
+            })
+            .collect::<Result<Vec<f32>, SearchError>>()?;
+        for (r, score) in ranked.iter_mut().zip(scores) {
+            r.score = score;
+            r.key = crate::collector::score_key(score);
+        }
+        ranked[..depth].sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        Ok(())
     }
 }
 
