@@ -1064,11 +1064,16 @@ mod tests {
         }
     }
 
+    /// A lexicon of `pairs` from one origin.
+    fn lexicon_of(source: Source, pairs: &[chaxin_lexicon::Pair]) -> Lexicon {
+        let mut lexicon = Lexicon::default();
+        lexicon.add("test", source, pairs);
+        lexicon
+    }
+
     /// A lexicon of real pairs, as the dictionaries and ChinaXiv give them.
     fn lexicon() -> Lexicon {
-        let mut lexicon = Lexicon::default();
-        lexicon.add(
-            "test",
+        let lexicon = lexicon_of(
             Source::Corpus,
             &[
                 pair("软测量", "soft sensor", 0.9),
@@ -1191,9 +1196,7 @@ mod tests {
 
     #[test]
     fn same_language_synonyms_come_through_sure_translations() {
-        let mut lexicon = Lexicon::default();
-        lexicon.add(
-            "test",
+        let lexicon = lexicon_of(
             Source::Corpus,
             &[
                 pair("软测量", "soft sensor", 0.95),
@@ -1283,9 +1286,7 @@ mod tests {
     #[test]
     fn senses_written_for_the_word_come_before_those_of_its_stem_mates() {
         // `fabric` and `fabrication` share the key `fabric`.
-        let mut lexicon = Lexicon::default();
-        lexicon.add(
-            "test",
+        let lexicon = lexicon_of(
             Source::Dictionary,
             &[
                 pair("织物", "fabric", 0.8),
@@ -1310,9 +1311,7 @@ mod tests {
 
     #[test]
     fn compounds_translate_through_their_parts_into_known_terms() {
-        let mut lexicon = Lexicon::default();
-        lexicon.add(
-            "test",
+        let lexicon = lexicon_of(
             Source::Dictionary,
             &[
                 pair("锂", "li", 0.8),
