@@ -1073,7 +1073,7 @@ mod tests {
 
     /// A lexicon of real pairs, as the dictionaries and ChinaXiv give them.
     fn lexicon() -> Lexicon {
-        let lexicon = lexicon_of(
+        lexicon_of(
             Source::Corpus,
             &[
                 pair("软测量", "soft sensor", 0.9),
@@ -1091,8 +1091,7 @@ mod tests {
                 pair("根据", "according to", 0.8),
                 pair("结果", "result", 0.9),
             ],
-        );
-        lexicon
+        )
     }
 
     fn concepts(features: &[Feature]) -> Vec<&str> {
