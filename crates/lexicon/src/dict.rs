@@ -16,6 +16,8 @@ use crate::Pair;
 /// Translations kept per key and direction after reading a dictionary: the best ones (a
 /// common word such as `网络` is a sense of hundreds of English headwords).
 pub const KEEP_PER_KEY: usize = 6;
+/// One-character senses kept per English word, besides its [`KEEP_PER_KEY`] words.
+pub const KEEP_LONE_PER_WORD: usize = 2;
 
 /// Errors while reading a dictionary, with the line.
 #[derive(Debug, thiserror::Error)]
@@ -291,16 +293,29 @@ pub fn prune(mut pairs: Vec<Pair>) -> Vec<Pair> {
         for (i, p) in pairs.iter().enumerate() {
             // English words that stem alike (`convert`, `converter`) keep their own senses;
             // inflections (`showing`, `show`) share theirs.
+            // One-character senses (`忘` for *forget*) are counted apart: a character glosses
+            // many English words and would crowd out the words (`遗忘`) that name them.
             let key = if by_zh {
                 p.zh.clone()
             } else {
-                crate::inflection_key(&p.en.to_lowercase())
+                let lone = if p.zh.chars().nth(1).is_none() {
+                    "\u{1}"
+                } else {
+                    ""
+                };
+                format!("{lone}{}", crate::inflection_key(&p.en.to_lowercase()))
             };
             groups.entry(key).or_default().push(i);
         }
         for (_, mut members) in groups {
             members.sort_by(|&a, &b| order(&pairs[a], &pairs[b]));
-            for &i in members.iter().take(KEEP_PER_KEY) {
+            let lone = !by_zh && pairs[members[0]].zh.chars().nth(1).is_none();
+            let budget = if lone {
+                KEEP_LONE_PER_WORD
+            } else {
+                KEEP_PER_KEY
+            };
+            for &i in members.iter().take(budget) {
                 keep[i] += 1;
             }
         }
@@ -373,6 +388,29 @@ mod tests {
         let kept = prune(pairs);
         assert_eq!(kept.len(), KEEP_PER_KEY);
         assert!(kept.iter().any(|p| p.en == "net0") && !kept.iter().any(|p| p.en == "net9"));
+    }
+
+    #[test]
+    fn one_character_senses_do_not_crowd_out_the_words_of_an_english_word() {
+        let keys = keys();
+        let sense = |zh: &str, confidence: f32| Pair {
+            zh: zh.into(),
+            en_key: keys.en("forget").unwrap(),
+            en: "forget".into(),
+            confidence,
+        };
+        let mut pairs: Vec<Pair> = ["忘记", "忘却", "忘怀", "忘掉", "忽略", "遗忘"]
+            .iter()
+            .map(|zh| sense(zh, 0.7))
+            .collect();
+        pairs.extend(["忘", "遗", "忽"].iter().map(|zh| sense(zh, 0.8)));
+        let kept: Vec<String> = prune(pairs).into_iter().map(|p| p.zh).collect();
+        assert!(kept.contains(&"遗忘".to_string()), "{kept:?}");
+        assert_eq!(
+            kept.iter().filter(|zh| zh.chars().count() == 1).count(),
+            KEEP_LONE_PER_WORD
+        );
+        assert_eq!(kept.len(), KEEP_PER_KEY + KEEP_LONE_PER_WORD, "{kept:?}");
     }
 
     #[test]

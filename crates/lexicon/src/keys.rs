@@ -8,15 +8,21 @@ pub const MAX_ZH_CHARS: usize = 12;
 /// Longest English key kept, in terms.
 pub const MAX_EN_TERMS: usize = 5;
 
-/// The Chinese key of `text`: NFKC, lowercase, simplified; `None` unless it is 2 to
-/// [`MAX_ZH_CHARS`] Han characters and nothing else (a single character is too ambiguous to
-/// translate on its own); a trailing `的` is dropped, one inside refuses the key.
+/// The Chinese key of `text`: NFKC, lowercase, simplified; `None` unless it is 1 to
+/// [`MAX_ZH_CHARS`] Han characters and nothing else, and not a lone function character; a
+/// trailing `的` is dropped, one inside refuses the key. A lone character is the word for
+/// many basic terms (`钙` calcium, `鸭` duck, `光` light); concept extraction never makes one a
+/// concept on its own (too ambiguous), but it translates into one and composes.
 pub fn zh_key(text: &str) -> Option<String> {
     let norm = normalize(text.trim()).text;
     // An adjective's gloss names the term it is made of: `开放的` (open) → `开放`.
     let norm = norm.strip_suffix('的').map(str::to_string).unwrap_or(norm);
     let chars = norm.chars().count();
-    ((2..=MAX_ZH_CHARS).contains(&chars) && norm.chars().all(is_han) && !norm.contains('的'))
+    let lone_function_char = chars == 1 && norm.chars().all(|c| FUNCTION_CHARS.contains(c));
+    ((1..=MAX_ZH_CHARS).contains(&chars)
+        && norm.chars().all(is_han)
+        && !norm.contains('的')
+        && !lone_function_char)
         .then_some(norm)
 }
 
@@ -185,7 +191,8 @@ mod tests {
     fn chinese_keys_are_simplified_han_only() {
         assert_eq!(zh_key("軟測量").as_deref(), Some("软测量"));
         assert_eq!(zh_key(" 氮氧化物 ").as_deref(), Some("氮氧化物"));
-        assert_eq!(zh_key("锅"), None);
+        assert_eq!(zh_key("锅").as_deref(), Some("锅"));
+        assert_eq!(zh_key("中"), None, "a lone function character");
         assert_eq!(zh_key("NOx浓度"), None);
     }
 }

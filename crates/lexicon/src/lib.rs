@@ -115,8 +115,9 @@ pub struct Entry {
     pub text: String,
     /// Its key in its own language.
     pub key: String,
-    /// The looked-up side as the source wrote it, lowercased: English keys are stems, so
-    /// `fabric` holds the senses of *fabric* and of *fabrication*, told apart by this.
+    /// The looked-up side as the source wrote it: English keys are stems, so `fabric` holds
+    /// the senses of *fabric* and of *fabrication*, and `led` those of *LED* and *led*, told
+    /// apart by this.
     pub written: String,
     pub source: Source,
     /// Name of the file it came from (`cedict`, `ecdict`, `chinaxiv`).
@@ -168,7 +169,7 @@ impl Lexicon {
                 Entry {
                     text: pair.zh.clone(),
                     key: pair.zh.clone(),
-                    written: pair.en.to_lowercase(),
+                    written: pair.en.clone(),
                     source,
                     origin: origin.to_string(),
                     confidence: pair.confidence,
@@ -220,7 +221,7 @@ impl Lexicon {
             let written = written.trim().to_lowercase();
             let same: Vec<bool> = entries
                 .iter()
-                .map(|e| same_english_word(&e.written, &written))
+                .map(|e| same_english_word(&e.written.to_lowercase(), &written))
                 .collect();
             if same.contains(&true) {
                 for (entry, same) in entries.iter_mut().zip(same) {

@@ -71,6 +71,8 @@ pub fn mine_terms(analyzer: &Analyzer, sources: &[TermSource]) -> Vec<Term> {
         for keyword in &source.keywords {
             let keyword = keyword.trim();
             let key = match zh_key(keyword) {
+                // A one-character keyword is a plain word jieba keeps whole anyway.
+                Some(k) if k.chars().count() == 1 => continue,
                 Some(k) => (Lang::Zh, k),
                 None => match en_key(analyzer, keyword) {
                     Some(k) if k.contains(' ') => (Lang::En, k),

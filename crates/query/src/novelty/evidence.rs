@@ -23,23 +23,66 @@ const PROXIMITY_WINDOW: usize = 8;
 /// Saturation of the proximity credit of one feature pair (as BM25's k1).
 const PROXIMITY_SATURATION: f32 = 0.3;
 
+/// The terms a request's evidence looks for: the main-stream terms of its features and of
+/// their forms, and the exact-stream bigrams of its Han words, each with a small id. A
+/// candidate's text keeps only where these occur: it is analysed for hundreds of candidates
+/// per request, and indexing every one of its terms cost more than finding the features.
+pub(crate) struct Vocabulary {
+    main: HashMap<String, u32>,
+    exact: HashMap<String, u32>,
+}
+
+impl Vocabulary {
+    /// The vocabulary of `features` (those of every point of a request).
+    pub fn of<'a>(features: impl IntoIterator<Item = &'a Feature>) -> Self {
+        let mut main = HashMap::new();
+        let mut exact = HashMap::new();
+        let add = |map: &mut HashMap<String, u32>, term: &str| {
+            let next = map.len() as u32;
+            map.entry(term.to_string()).or_insert(next);
+        };
+        for f in features {
+            for term in f.terms.iter().chain(f.synonym_terms.iter().flatten()) {
+                add(&mut main, term);
+            }
+            for (_, bigram) in f.bigrams.iter().chain(f.form_bigrams.iter().flatten()) {
+                add(&mut exact, bigram);
+            }
+        }
+        Self { main, exact }
+    }
+
+    fn main_ids(&self, terms: &[String]) -> Option<Vec<u32>> {
+        let ids: Option<Vec<u32>> = terms.iter().map(|t| self.main.get(t).copied()).collect();
+        debug_assert!(ids.is_some(), "{terms:?} are not in the vocabulary");
+        ids
+    }
+}
+
+/// Id of a token whose term the vocabulary does not hold.
+const UNWANTED: u32 = u32::MAX;
+
 /// One analysed field value of a candidate.
 struct Value {
     field: TextField,
     text: String,
     sentences: Vec<Range<usize>>,
-    /// Main-stream terms: (term, position, span, byte range).
-    tokens: Vec<(String, usize, usize, Range<usize>)>,
-    /// Exact-stream terms (Han bigrams, whole words): (position, byte range).
+    /// Main-stream terms: (vocabulary id or [`UNWANTED`], position, span, byte range).
+    tokens: Vec<(u32, usize, usize, Range<usize>)>,
+    /// Exact-stream terms (Han bigrams, whole words): (position, byte range); empty for a
+    /// value without Han characters (the vocabulary's exact terms are Han bigrams).
     exact: Vec<(usize, Range<usize>)>,
 }
 
-/// A candidate's analysed text (title, keywords, abstract, claims).
-pub(crate) struct DocText {
+/// A candidate's analysed text (title, keywords, abstract, claims), as far as a
+/// [`Vocabulary`] asks for it.
+pub(crate) struct DocText<'v> {
+    vocabulary: &'v Vocabulary,
     values: Vec<Value>,
-    by_term: HashMap<String, Vec<(usize, usize)>>,
-    /// Exact term → (value, index in `exact`).
-    by_exact: HashMap<String, Vec<(usize, usize)>>,
+    /// Main term id → (value, index in `tokens`).
+    by_term: Vec<Vec<(usize, usize)>>,
+    /// Exact term id → (value, index in `exact`).
+    by_exact: Vec<Vec<(usize, usize)>>,
 }
 
 /// Where a feature occurs.
@@ -84,8 +127,10 @@ pub struct FoundFeature {
     pub passage: String,
 }
 
-impl DocText {
-    pub fn new(analyzer: &Analyzer, record: &Record) -> Self {
+impl<'v> DocText<'v> {
+    /// Analyses `record`'s text for the terms of `vocabulary`: only the features whose terms
+    /// it holds can be looked for later.
+    pub fn new(analyzer: &Analyzer, record: &Record, vocabulary: &'v Vocabulary) -> Self {
         let lang = record.lang();
         let mut texts: Vec<(TextField, &str)> = Vec::new();
         if let Some(title) = &record.title {
@@ -114,26 +159,31 @@ impl DocText {
             texts.push((TextField::Claims, claims.as_str()));
         }
         let mut values = Vec::with_capacity(texts.len());
-        let mut by_term: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-        let mut by_exact: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut by_term = vec![Vec::new(); vocabulary.main.len()];
+        let mut by_exact = vec![Vec::new(); vocabulary.exact.len()];
         for (field, text) in texts {
             let text = truncate(text, MAX_EVIDENCE_BYTES);
-            let (main, exact_tokens) = analyzer.analyze_both(text);
+            let han = text.chars().any(chaxin_text::is_han);
+            let (main, exact_tokens) = if han && !vocabulary.exact.is_empty() {
+                analyzer.analyze_both(text)
+            } else {
+                (analyzer.analyze(text), Vec::new())
+            };
             let index = values.len();
             let mut exact = Vec::with_capacity(exact_tokens.len());
             for (i, t) in exact_tokens.into_iter().enumerate() {
                 exact.push((t.position, t.offset_from..t.offset_to));
-                by_exact.entry(t.text).or_default().push((index, i));
+                if let Some(&id) = vocabulary.exact.get(&t.text) {
+                    by_exact[id as usize].push((index, i));
+                }
             }
-            let tokens: Vec<_> = main
-                .into_iter()
-                .map(|t| {
-                    let span = span_of(&t);
-                    (t.text, t.position, span, t.offset_from..t.offset_to)
-                })
-                .collect();
-            for (i, (term, ..)) in tokens.iter().enumerate() {
-                by_term.entry(term.clone()).or_default().push((index, i));
+            let mut tokens = Vec::with_capacity(main.len());
+            for (i, t) in main.into_iter().enumerate() {
+                let id = vocabulary.main.get(&t.text).copied().unwrap_or(UNWANTED);
+                if id != UNWANTED {
+                    by_term[id as usize].push((index, i));
+                }
+                tokens.push((id, t.position, span_of(&t), t.offset_from..t.offset_to));
             }
             values.push(Value {
                 field,
@@ -144,10 +194,18 @@ impl DocText {
             });
         }
         Self {
+            vocabulary,
             values,
             by_term,
             by_exact,
         }
+    }
+
+    /// Where the exact-stream term `bigram` occurs.
+    fn exact_occurrences(&self, bigram: &str) -> &[(usize, usize)] {
+        let id = self.vocabulary.exact.get(bigram);
+        debug_assert!(id.is_some(), "{bigram} is not in the vocabulary");
+        id.map_or(&[], |&id| &self.by_exact[id as usize])
     }
 
     /// Occurrences of a Han word as a character sequence (its exact-stream bigrams at
@@ -157,14 +215,13 @@ impl DocText {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for &(value, start) in self.by_exact.get(first).into_iter().flatten() {
+        for &(value, start) in self.exact_occurrences(first) {
             let v = &self.values[value];
             let (position, ref range) = v.exact[start];
             let all = bigrams[1..].iter().all(|(offset, term)| {
-                self.by_exact.get(term).is_some_and(|occ| {
-                    occ.iter()
-                        .any(|&(w, i)| w == value && v.exact[i].0 == position + offset)
-                })
+                self.exact_occurrences(term)
+                    .iter()
+                    .any(|&(w, i)| w == value && v.exact[i].0 == position + offset)
             });
             if all {
                 let end_byte = v
@@ -204,21 +261,24 @@ impl DocText {
     /// Occurrences of consecutive `terms` (each starting at most one position after the end
     /// of the previous one).
     fn sequence(&self, terms: &[String]) -> Vec<Occurrence> {
-        let Some(first) = terms.first() else {
+        let Some(ids) = self.vocabulary.main_ids(terms) else {
+            return Vec::new();
+        };
+        let Some(&first) = ids.first() else {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for &(value, start) in self.by_term.get(first).into_iter().flatten() {
+        for &(value, start) in &self.by_term[first as usize] {
             let tokens = &self.values[value].tokens;
             let mut last = start;
             let mut ok = true;
-            for term in &terms[1..] {
+            for &term in &ids[1..] {
                 let (_, position, span, _) = tokens[last];
                 let end = position + span;
                 match tokens[last + 1..]
                     .iter()
                     .take_while(|t| t.1 <= end + 1)
-                    .position(|t| &t.0 == term && t.1 >= end.saturating_sub(1))
+                    .position(|t| t.0 == term && t.1 >= end.saturating_sub(1))
                 {
                     Some(p) => last = last + 1 + p,
                     None => {
@@ -463,7 +523,8 @@ mod tests {
             abstract_text: Some(chaxin_index::Localized::Text(text.into())),
             ..Record::default()
         };
-        let doc = DocText::new(&analyzer, &record);
+        let vocabulary = Vocabulary::of(&features);
+        let doc = DocText::new(&analyzer, &record, &vocabulary);
         let evidence = doc.evidence(&features);
         assert!(!evidence.occurrences[i].is_empty(), "石墨烯 not found");
         let found = doc.passages(&features, &evidence);

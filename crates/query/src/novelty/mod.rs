@@ -35,7 +35,7 @@ use crate::error::SearchError;
 use crate::field::{DateField, FieldGroup, FieldRef};
 use crate::interrupt::{Interrupt, Interruptible};
 use crate::parser::{parse, DefaultOperator, MAX_QUERY_CHARS};
-use evidence::{DocText, PointEvidence};
+use evidence::{DocText, PointEvidence, Vocabulary};
 
 /// Most points in one request.
 pub const MAX_POINTS: usize = 20;
@@ -515,12 +515,12 @@ fn expression(features: &[&Feature], occur: Occur, restrictions: &[(Occur, Ast)]
 }
 
 /// A candidate with its evidence and score.
-struct Scored {
+struct Scored<'v> {
     record: Record,
     evidence: Vec<PointEvidence>,
     parts: Vec<ScoreParts>,
     score: f32,
-    text: DocText,
+    text: DocText<'v>,
 }
 
 /// One retrieved candidate.
@@ -563,13 +563,12 @@ impl SearchEngine {
         features: &[Feature],
         restrictions: &[(Occur, Ast)],
         limit: usize,
-        idf: &dyn Fn(&str) -> f32,
+        idf: &(dyn Fn(&str) -> f32 + Sync),
     ) -> Result<(Vec<Expression>, Vec<Ranked>), SearchError> {
         let searcher = compiler.searcher;
         let all: Vec<&Feature> = features.iter().collect();
         let key = key_features(features);
         let essential = essential_features(features);
-        let mut expressions: Vec<Expression> = Vec::new();
         let run =
             |purpose: &str, lang: Option<&str>, ast: &Ast| -> Result<Expression, SearchError> {
                 // `must` was checked; what is left to fail are filter values.
@@ -595,108 +594,119 @@ impl SearchEngine {
                     hits,
                 })
             };
-        // The search strategy as staff write it: every concept block, then the essential
-        // ones, then (only when those find nothing) the essential blocks without the least
-        // specific, one at a time; each language's blocks on their own; the broad union.
-        if let Some(ast) = expression_in(&key, Occur::Must, restrictions, None) {
-            expressions.push(run("all", None, &ast)?);
-        }
-        if essential.len() < key.len() {
-            if let Some(ast) = expression_in(&essential, Occur::Must, restrictions, None) {
-                expressions.push(run("essential", None, &ast)?);
+        // The counted expressions and the ranking search are independent: they run side by
+        // side (a request's points are fewer than the jobs that keep two cores busy).
+        let count_expressions = || -> Result<Vec<Expression>, SearchError> {
+            let mut expressions: Vec<Expression> = Vec::new();
+            // The search strategy as staff write it: every concept block, then the essential
+            // ones, then (only when those find nothing) the essential blocks without the least
+            // specific, one at a time; each language's blocks on their own; the broad union.
+            if let Some(ast) = expression_in(&key, Occur::Must, restrictions, None) {
+                expressions.push(run("all", None, &ast)?);
             }
-        }
-        let mut relaxed = essential.clone();
-        while expressions.last().is_some_and(|e| e.hits == 0) && relaxed.len() > 1 {
-            let lightest = relaxed
+            if essential.len() < key.len() {
+                if let Some(ast) = expression_in(&essential, Occur::Must, restrictions, None) {
+                    expressions.push(run("essential", None, &ast)?);
+                }
+            }
+            let mut relaxed = essential.clone();
+            while expressions.last().is_some_and(|e| e.hits == 0) && relaxed.len() > 1 {
+                let lightest = relaxed
+                    .iter()
+                    .enumerate()
+                    .min_by(|a, b| a.1.weight.total_cmp(&b.1.weight).then(b.0.cmp(&a.0)))
+                    .map(|(i, _)| i);
+                if let Some(i) = lightest {
+                    relaxed.remove(i);
+                }
+                if let Some(ast) = expression_in(&relaxed, Occur::Must, restrictions, None) {
+                    expressions.push(run("relaxed", None, &ast)?);
+                }
+            }
+            for lang in [chaxin_lexicon::Lang::Zh, chaxin_lexicon::Lang::En] {
+                if let Some(ast) = expression_in(&essential, Occur::Must, restrictions, Some(lang))
+                {
+                    expressions.push(run("essential", Some(lang.as_str()), &ast)?);
+                }
+            }
+            // Any concept (generic words rank, they do not widen the hits).
+            let concepts: Vec<&Feature> = if key.len() < all.len() {
+                key.clone()
+            } else {
+                all
+            };
+            let broad = expression(&concepts, Occur::Should, restrictions);
+            expressions.push(run("broad", None, &broad)?);
+            Ok(expressions)
+        };
+        let rank = || -> Result<Vec<Ranked>, SearchError> {
+            let crosses = features
                 .iter()
-                .enumerate()
-                .min_by(|a, b| a.1.weight.total_cmp(&b.1.weight).then(b.0.cmp(&a.0)))
-                .map(|(i, _)| i);
-            if let Some(i) = lightest {
-                relaxed.remove(i);
+                .any(|f| f.forms.iter().any(|form| form.lang != f.lang));
+            // Han character bigrams only match Chinese records, across word boundaries: when the
+            // point reaches the other language they would tilt the ranking towards Chinese records
+            // that merely share characters (cx-zh2en 0.873 → 0.883 on fold 1 of 2). Unstemmed
+            // words stay: they are the same words in either script (dropping them lowered
+            // cx-en2en 0.974 → 0.968).
+            let mut words = features::exact_terms(&self.index.analyzer, point);
+            if crosses {
+                words.retain(|w| !w.chars().any(chaxin_text::is_han));
             }
-            if let Some(ast) = expression_in(&relaxed, Occur::Must, restrictions, None) {
-                expressions.push(run("relaxed", None, &ast)?);
-            }
-        }
-        for lang in [chaxin_lexicon::Lang::Zh, chaxin_lexicon::Lang::En] {
-            if let Some(ast) = expression_in(&essential, Occur::Must, restrictions, Some(lang)) {
-                expressions.push(run("essential", Some(lang.as_str()), &ast)?);
-            }
-        }
-        // Any concept (generic words rank, they do not widen the hits).
-        let concepts: Vec<&Feature> = if key.len() < all.len() {
-            key.clone()
-        } else {
-            all
-        };
-        let broad = expression(&concepts, Occur::Should, restrictions);
-        expressions.push(run("broad", None, &broad)?);
-        let crosses = features
-            .iter()
-            .any(|f| f.forms.iter().any(|form| form.lang != f.lang));
-        // Han character bigrams only match Chinese records, across word boundaries: when the
-        // point reaches the other language they would tilt the ranking towards Chinese records
-        // that merely share characters (cx-zh2en 0.873 → 0.883 on fold 1 of 2). Unstemmed
-        // words stay: they are the same words in either script (dropping them lowered
-        // cx-en2en 0.974 → 0.968).
-        let mut words = features::exact_terms(&self.index.analyzer, point);
-        if crosses {
-            words.retain(|w| !w.chars().any(chaxin_text::is_han));
-        }
-        let exact = compiler.exact_terms(
-            Some(FieldRef::Group(FieldGroup::FullText)),
-            &words,
-            EXACT_WEIGHT,
-        );
-        // The candidates: the broad expression's records (its terms and forms, weighted as in
-        // `ranking_terms`), ranked with the point's exact-stream terms as extra evidence.
-        let mut terms = self.ranking_terms(compiler, features, idf);
-        terms.extend(exact);
-        let ranking: Box<dyn Query> = Box::new(Interruptible {
-            inner: Clause::Terms(terms).into_query(),
-            interrupt: compiler.interrupt.clone(),
-        });
-        let ranking: Box<dyn Query> = if restrictions.is_empty() {
-            ranking
-        } else {
-            let filters = Ast::Bool(restrictions.to_vec());
-            let compiled = compiler
-                .compile(&filters)
-                .map_err(|e| SearchError::InvalidValue {
-                    field: "filters",
-                    message: e.message,
-                })?
-                .map(Clause::into_query)
-                .unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery));
-            boolean(vec![
-                (TOccur::Must, ranking),
-                (TOccur::Must, crate::compile::filter(compiled)),
-            ])
-        };
-        let id_field = self
-            .index
-            .fields
-            .schema
-            .get_field_name(self.index.fields.id);
-        // The best candidates of each language, in one pass: in a mixed index the point's own
-        // language would otherwise fill the re-ranking depth with records that merely share
-        // its untranslated words (国内外: both must be there to compare).
-        let depth = RERANK_DEPTH.max(limit);
-        let collector = if crosses {
-            let lang_field = self
+            let exact = compiler.exact_terms(
+                Some(FieldRef::Group(FieldGroup::FullText)),
+                &words,
+                EXACT_WEIGHT,
+            );
+            // The candidates: the broad expression's records (its terms and forms, weighted as in
+            // `ranking_terms`), ranked with the point's exact-stream terms as extra evidence.
+            let mut terms = self.ranking_terms(compiler, features, idf);
+            terms.extend(exact);
+            let ranking: Box<dyn Query> = Box::new(Interruptible {
+                inner: Clause::Terms(terms).into_query(),
+                interrupt: compiler.interrupt.clone(),
+            });
+            let ranking: Box<dyn Query> = if restrictions.is_empty() {
+                ranking
+            } else {
+                let filters = Ast::Bool(restrictions.to_vec());
+                let compiled = compiler
+                    .compile(&filters)
+                    .map_err(|e| SearchError::InvalidValue {
+                        field: "filters",
+                        message: e.message,
+                    })?
+                    .map(Clause::into_query)
+                    .unwrap_or_else(|| Box::new(tantivy::query::EmptyQuery));
+                boolean(vec![
+                    (TOccur::Must, ranking),
+                    (TOccur::Must, crate::compile::filter(compiled)),
+                ])
+            };
+            let id_field = self
                 .index
                 .fields
                 .schema
-                .get_field_name(self.index.fields.lang);
-            TopByScoreThenId::relevance_split(depth, id_field.to_string(), lang_field, "zh")
-        } else {
-            TopByScoreThenId::relevance(depth, id_field.to_string(), false)
+                .get_field_name(self.index.fields.id);
+            // The best candidates of each language, in one pass: in a mixed index the point's own
+            // language would otherwise fill the re-ranking depth with records that merely share
+            // its untranslated words (国内外: both must be there to compare).
+            let depth = RERANK_DEPTH.max(limit);
+            let collector = if crosses {
+                let lang_field = self
+                    .index
+                    .fields
+                    .schema
+                    .get_field_name(self.index.fields.lang);
+                TopByScoreThenId::relevance_split(depth, id_field.to_string(), lang_field, "zh")
+            } else {
+                TopByScoreThenId::relevance(depth, id_field.to_string(), false)
+            };
+            let (_, ranked) = searcher.search(&ranking, &collector)?;
+            compiler.interrupt.check()?;
+            Ok(ranked)
         };
-        let (_, ranked) = searcher.search(&ranking, &collector)?;
-        compiler.interrupt.check()?;
-        Ok((expressions, ranked))
+        let (expressions, ranked) = rayon::join(count_expressions, rank);
+        Ok((expressions?, ranked?))
     }
 
     /// The ranking terms of a point's features: each feature's own terms as the query
@@ -893,12 +903,13 @@ impl SearchEngine {
         }
 
         // Evidence and scores.
+        let vocabulary = Vocabulary::of(point_features.iter().flatten());
         let mut scored = retrieved
             .par_iter()
             .map(|r| -> Result<Scored, SearchError> {
                 interrupt.check()?;
                 let record = load_record(&searcher, self.index.fields.source_json, r.address)?;
-                let text = DocText::new(analyzer, &record);
+                let text = DocText::new(analyzer, &record, &vocabulary);
                 let mut evidence = Vec::with_capacity(point_features.len());
                 let mut parts = Vec::with_capacity(point_features.len());
                 for (p, features) in point_features.iter().enumerate() {
@@ -1150,12 +1161,13 @@ impl SearchEngine {
     ) -> Result<(), SearchError> {
         let depth = ranked.len().min(SEARCH_RERANK_DEPTH);
         let analyzer = &self.index.analyzer;
+        let vocabulary = Vocabulary::of(concepts);
         let scores = ranked[..depth]
             .par_iter()
             .map(|r| -> Result<f32, SearchError> {
                 interrupt.check()?;
                 let record = load_record(searcher, self.index.fields.source_json, r.address)?;
-                let text = DocText::new(analyzer, &record);
+                let text = DocText::new(analyzer, &record, &vocabulary);
                 let (parts, _) = self.point_score(r.score, concepts, &record, &text);
                 Ok(crate::collector::quantize(parts.score.max(r.score)))
             })
