@@ -1165,6 +1165,15 @@ mod tests {
         )
     }
 
+    /// The forms of the concept written `text`, best first.
+    fn form_texts<'f>(features: &'f [Feature], text: &str) -> Vec<&'f str> {
+        let feature = features
+            .iter()
+            .find(|f| f.text == text)
+            .unwrap_or_else(|| panic!("no concept {text} in {features:?}"));
+        feature.forms.iter().map(|f| f.text.as_str()).collect()
+    }
+
     fn concepts(features: &[Feature]) -> Vec<&str> {
         features
             .iter()
@@ -1370,13 +1379,9 @@ mod tests {
             &lexicon,
             &BTreeMap::new(),
         );
-        let forms = |text: &str| -> Vec<String> {
-            let feature = f.iter().find(|f| f.text == text).unwrap();
-            feature.forms.iter().map(|f| f.text.clone()).collect()
-        };
-        assert_eq!(forms("fabrication")[0], "制造", "{f:?}");
+        assert_eq!(form_texts(&f, "fabrication")[0], "制造", "{f:?}");
         // A plural is the same word.
-        assert_eq!(forms("chips"), ["芯片"]);
+        assert_eq!(form_texts(&f, "chips"), ["芯片"]);
     }
 
     #[test]
@@ -1396,8 +1401,7 @@ mod tests {
             ],
         );
         let f = with_lexicon("Li-ion battery", &lexicon, &BTreeMap::new());
-        let li_ion = f.iter().find(|f| f.text == "Li-ion").unwrap();
-        let forms: Vec<&str> = li_ion.forms.iter().map(|f| f.text.as_str()).collect();
+        let forms = form_texts(&f, "Li-ion");
         assert_eq!(forms.first(), Some(&"锂离子"), "{forms:?}");
         // The parts' own translations follow, weaker; `锂电离` is no known term.
         assert!(
@@ -1405,8 +1409,7 @@ mod tests {
             "{forms:?}"
         );
         let f = with_lexicon("阵天线的设计", &lexicon, &BTreeMap::new());
-        let antenna = f.iter().find(|f| f.text == "阵天线").unwrap();
-        let forms: Vec<&str> = antenna.forms.iter().map(|f| f.text.as_str()).collect();
+        let forms = form_texts(&f, "阵天线");
         assert_eq!(forms.first(), Some(&"array antenna"), "{forms:?}");
     }
 
@@ -1532,14 +1535,10 @@ mod tests {
             ],
         );
         let f = with_lexicon("Dietary calcium requirement", &lexicon, &BTreeMap::new());
-        let calcium = f.iter().find(|f| f.text == "calcium").unwrap();
-        let forms: Vec<&str> = calcium.forms.iter().map(|f| f.text.as_str()).collect();
-        assert_eq!(forms, ["钙", "钙质"]);
+        assert_eq!(form_texts(&f, "calcium"), ["钙", "钙质"]);
         // 污泥 → sludge → 泥 would make a lone character a synonym of 污泥: too vague.
         let f = with_lexicon("污泥热解", &lexicon, &BTreeMap::new());
-        let sludge = f.iter().find(|f| f.text == "污泥").unwrap();
-        let forms: Vec<&str> = sludge.forms.iter().map(|f| f.text.as_str()).collect();
-        assert_eq!(forms, ["sludge"]);
+        assert_eq!(form_texts(&f, "污泥"), ["sludge"]);
     }
 
     #[test]
@@ -1560,11 +1559,7 @@ mod tests {
         );
         let forms_of = |point: &str, word: &str| -> Vec<String> {
             let f = with_lexicon(point, &lexicon, &BTreeMap::new());
-            let feature = f
-                .iter()
-                .find(|f| f.text == word)
-                .unwrap_or_else(|| panic!("{f:?}"));
-            feature.forms.iter().map(|f| f.text.clone()).collect()
+            form_texts(&f, word).into_iter().map(String::from).collect()
         };
         assert!(forms_of("DAMPE data storage", "DAMPE").is_empty());
         assert_eq!(forms_of("Blue LEDs on sapphire", "LEDs"), ["发光二极管"]);
