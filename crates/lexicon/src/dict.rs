@@ -289,27 +289,23 @@ pub fn prune(mut pairs: Vec<Pair>) -> Vec<Pair> {
     };
     let mut keep = vec![0u8; pairs.len()];
     for by_zh in [true, false] {
-        let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+        // Keyed by (one-character sense, Chinese key or English word).
+        let mut groups: HashMap<(bool, String), Vec<usize>> = HashMap::new();
         for (i, p) in pairs.iter().enumerate() {
             // English words that stem alike (`convert`, `converter`) keep their own senses;
             // inflections (`showing`, `show`) share theirs.
             // One-character senses (`忘` for *forget*) are counted apart: a character glosses
             // many English words and would crowd out the words (`遗忘`) that name them.
             let key = if by_zh {
-                p.zh.clone()
+                (false, p.zh.clone())
             } else {
-                let lone = if p.zh.chars().nth(1).is_none() {
-                    "\u{1}"
-                } else {
-                    ""
-                };
-                format!("{lone}{}", crate::inflection_key(&p.en.to_lowercase()))
+                let lone = p.zh.chars().nth(1).is_none();
+                (lone, crate::inflection_key(&p.en.to_lowercase()))
             };
             groups.entry(key).or_default().push(i);
         }
-        for (_, mut members) in groups {
+        for ((lone, _), mut members) in groups {
             members.sort_by(|&a, &b| order(&pairs[a], &pairs[b]));
-            let lone = !by_zh && pairs[members[0]].zh.chars().nth(1).is_none();
             let budget = if lone {
                 KEEP_LONE_PER_WORD
             } else {

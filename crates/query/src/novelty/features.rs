@@ -380,10 +380,15 @@ const MAX_CONCEPT_TERMS: usize = 4;
 /// True when a lexicon form of the key occurs in the index: only then is a multiword concept
 /// kept whole (in a one-language index its words stay separate features, as they rank best).
 fn has_usable_form(cx: &Context<'_>, lang: Lang, key: &str) -> bool {
-    lexicon_forms(cx, lang, key, None).iter().any(|form| {
-        let terms = main_terms(cx.analyzer, &form.text);
-        !terms.is_empty() && terms.iter().all(|t| (cx.occurs)(t))
-    })
+    lexicon_forms(cx, lang, key, None)
+        .iter()
+        .any(|form| is_used(cx, form))
+}
+
+/// True when every main-stream term of `form` occurs in the index.
+fn is_used(cx: &Context<'_>, form: &Form) -> bool {
+    let terms = main_terms(cx.analyzer, &form.text);
+    !terms.is_empty() && terms.iter().all(|t| (cx.occurs)(t))
 }
 
 /// The lexicon's forms of a key in `lang`, best first (`feature` keeps the best
@@ -397,15 +402,25 @@ fn lexicon_forms(cx: &Context<'_>, lang: Lang, key: &str, written: Option<&str>)
             .into(),
         None => std::borrow::Cow::Borrowed(cx.lexicon.translations(lang, key)),
     };
-    let best = entries.first().map_or(0.0, |e| e.confidence);
+    entry_forms(entries.iter(), lang.other())
+}
+
+/// Forms in `lang` of lexicon entries given best first: those at least
+/// [`MIN_FORM_CONFIDENCE`] and [`RELATIVE_FORM_CONFIDENCE`] of the best sure, one-character
+/// ones at [`LONE_CHARACTER_SHARE`], re-sorted.
+fn entry_forms<'e>(
+    entries: impl Iterator<Item = &'e chaxin_lexicon::Entry>,
+    lang: Lang,
+) -> Vec<Form> {
+    let mut entries = entries.peekable();
+    let best = entries.peek().map_or(0.0, |e| e.confidence);
     let mut forms: Vec<Form> = entries
-        .iter()
         .filter(|e| {
             e.confidence >= MIN_FORM_CONFIDENCE && e.confidence >= RELATIVE_FORM_CONFIDENCE * best
         })
         .map(|e| Form {
             text: e.text.clone(),
-            lang: lang.other(),
+            lang,
             source: e.source,
             confidence: e.confidence
                 * if is_lone_han(&e.text) {
@@ -445,30 +460,14 @@ fn is_acronym(word: &str) -> bool {
 /// `DAMPE` is that of *damp* (阻尼), and `LEDs` shares its key with *led* (领导).
 fn acronym_forms(cx: &Context<'_>, key: &str, written: &str) -> Vec<Form> {
     let written = written.to_lowercase();
-    let own: Vec<&chaxin_lexicon::Entry> = cx
-        .lexicon
-        .translations(Lang::En, key)
-        .iter()
-        .filter(|e| {
-            let w = e.written.to_lowercase();
-            e.written.chars().any(|c| c.is_ascii_uppercase())
-                && (w == written
-                    || w.strip_suffix('s') == Some(written.as_str())
-                    || written.strip_suffix('s') == Some(w.as_str()))
-        })
-        .collect();
-    let best = own.first().map_or(0.0, |e| e.confidence);
-    own.into_iter()
-        .filter(|e| {
-            e.confidence >= MIN_FORM_CONFIDENCE && e.confidence >= RELATIVE_FORM_CONFIDENCE * best
-        })
-        .map(|e| Form {
-            text: e.text.clone(),
-            lang: Lang::Zh,
-            source: e.source,
-            confidence: e.confidence,
-        })
-        .collect()
+    let own = cx.lexicon.translations(Lang::En, key).iter().filter(|e| {
+        let w = e.written.to_lowercase();
+        e.written.chars().any(|c| c.is_ascii_uppercase())
+            && (w == written
+                || w.strip_suffix('s') == Some(written.as_str())
+                || written.strip_suffix('s') == Some(w.as_str()))
+    });
+    entry_forms(own, Lang::Zh)
 }
 
 /// The forms of a lexicon or terminology term: its translations the index uses, else
@@ -522,12 +521,8 @@ fn pivot_forms(cx: &Context<'_>, lang: Lang, text: &str, forms: &[Form]) -> Vec<
     // Only through translations the index uses: in a one-language index the detour adds
     // words of other meanings (Cranfield 0.384 → 0.368, csl-kw2abs 0.986 → 0.980,
     // patent-title2abs 0.716 → 0.696 nDCG@10 when every translation could lead).
-    let used = |form: &Form| {
-        let terms = main_terms(cx.analyzer, &form.text);
-        !terms.is_empty() && terms.iter().all(|t| (cx.occurs)(t))
-    };
     for form in forms.iter().filter(|f| {
-        f.lang != lang && f.source != Source::User && f.confidence >= PIVOT_MIN && used(f)
+        f.lang != lang && f.source != Source::User && f.confidence >= PIVOT_MIN && is_used(cx, f)
     }) {
         let Some(key) = lexicon_key(cx.analyzer, form.lang, &form.text) else {
             continue;
@@ -617,14 +612,17 @@ fn part_forms(cx: &Context<'_>, word: &str) -> Vec<Form> {
         parts
             .into_iter()
             .filter(|(_, alone)| *alone)
-            .flat_map(|(translations, _)| {
-                translations.into_iter().take(2).map(|mut f| {
-                    f.confidence *= PART_SHARE;
-                    f
-                })
-            }),
+            .flat_map(|(translations, _)| part_alone(translations)),
     );
     forms
+}
+
+/// A part's best two translations as forms of the whole, at [`PART_SHARE`].
+fn part_alone(translations: Vec<Form>) -> impl Iterator<Item = Form> {
+    translations.into_iter().take(2).map(|mut f| {
+        f.confidence *= PART_SHARE;
+        f
+    })
 }
 
 /// Share of the geometric mean of its parts' confidences a composed translation keeps.
@@ -688,12 +686,7 @@ fn english_part_forms(cx: &Context<'_>, parts: &[&str], with_parts: bool) -> Vec
         .collect();
     let mut forms = composed_forms(cx, Lang::En, &translations);
     if with_parts {
-        forms.extend(translations.into_iter().flat_map(|t| {
-            t.into_iter().take(2).map(|mut f| {
-                f.confidence *= PART_SHARE;
-                f
-            })
-        }));
+        forms.extend(translations.into_iter().flat_map(part_alone));
     }
     forms
 }
