@@ -139,6 +139,8 @@ pub struct Lexicon {
     origins: Vec<(String, usize)>,
     /// Toneless pinyin of Han characters.
     readings: HashMap<char, String>,
+    /// The distinct readings that can spell a syllable of a name (`ü` written `u`).
+    syllables: std::collections::HashSet<String>,
     /// Terms mined from indexed records (keys), with or without translation.
     zh_terms: std::collections::HashSet<String>,
     en_terms: std::collections::HashSet<String>,
@@ -286,7 +288,71 @@ impl Lexicon {
     /// Adds character readings (later files win).
     pub fn add_readings(&mut self, readings: Vec<(char, String)>) {
         self.origins.push(("readings".to_string(), readings.len()));
+        self.syllables.extend(
+            readings
+                .iter()
+                .map(|(_, r)| r.replace('v', "u"))
+                .filter(|r| !NOT_NAME_SYLLABLES.contains(&r.as_str())),
+        );
         self.readings.extend(readings);
+    }
+
+    /// The toneless pinyin of one character, `ü` written `v` (`吕` → `lv`).
+    pub fn reading(&self, c: char) -> Option<&str> {
+        self.readings.get(&c).map(String::as_str)
+    }
+
+    /// `word` read as a Chinese name spelt in pinyin, as English writes one (`Zhangye`,
+    /// `Beidou`): lowercased, `ü` spelt `u`. `None` unless `word` is one capitalised word of
+    /// [`MIN_NAME_LETTERS`] letters or more that splits into at least two syllables of the
+    /// readings. Which characters it spells only a text can say (see
+    /// [`Lexicon::spelt_prefix`]).
+    pub fn name_spelling(&self, word: &str) -> Option<String> {
+        let mut chars = word.chars();
+        let first = chars.next()?;
+        if !first.is_ascii_uppercase()
+            || word.len() < MIN_NAME_LETTERS
+            || !chars.all(|c| c.is_ascii_lowercase())
+        {
+            return None;
+        }
+        let spelling = word.to_ascii_lowercase().replace('v', "u");
+        // most[i]: the most syllables `spelling[..i]` splits into (None: it does not split).
+        let mut most: Vec<Option<usize>> = vec![None; spelling.len() + 1];
+        most[0] = Some(0);
+        for end in 1..=spelling.len() {
+            most[end] = (end.saturating_sub(MAX_SYLLABLE_LETTERS)..end)
+                .filter_map(|start| {
+                    let before = most[start]?;
+                    self.syllables
+                        .contains(&spelling[start..end])
+                        .then_some(before + 1)
+                })
+                .max();
+        }
+        (most[spelling.len()]? >= 2).then_some(spelling)
+    }
+
+    /// How many bytes of the start of `text` read `spelling` (a [`Lexicon::name_spelling`]),
+    /// one syllable per Han character and at least two characters (`张掖市` reads `zhangye`
+    /// in its first 6 bytes).
+    pub fn spelt_prefix(&self, text: &str, spelling: &str) -> Option<usize> {
+        let mut rest = spelling;
+        let mut chars = 0;
+        for (at, c) in text.char_indices() {
+            let reading = self.reading(c)?;
+            let after = if reading.contains('v') {
+                rest.strip_prefix(reading.replace('v', "u").as_str())
+            } else {
+                rest.strip_prefix(reading)
+            }?;
+            rest = after;
+            chars += 1;
+            if rest.is_empty() {
+                return (chars >= 2).then_some(at + c.len_utf8());
+            }
+        }
+        None
     }
 
     /// `text` spelt in toneless pinyin, syllables joined (`盐城` → `yancheng`), as English
@@ -301,6 +367,17 @@ impl Lexicon {
         self.zh.is_empty()
     }
 }
+
+/// Readings in CC-CEDICT that spell no syllable of a name: interjections (`m`, `r`) and the
+/// mark of an unknown reading (`xx`).
+const NOT_NAME_SYLLABLES: &[&str] = &["m", "r", "xx", "n", "ng", "hm", "hng"];
+
+/// Shortest word read as a name (`Hami`, `Gebi`; three letters are too often something
+/// else).
+pub const MIN_NAME_LETTERS: usize = 4;
+
+/// Longest syllable (`zhuang`).
+const MAX_SYLLABLE_LETTERS: usize = 6;
 
 /// Adds `entry`. When the key is there already from another origin, the two sources agree
 /// and the entry grows surer (noisy-or of both confidences, shown with the more confident
@@ -471,5 +548,46 @@ mod tests {
         ] {
             assert!(!same_english_word(a, b), "{a} / {b}");
         }
+    }
+
+    fn with_readings(readings: &[(char, &str)]) -> Lexicon {
+        let mut lexicon = Lexicon::default();
+        lexicon.add_readings(readings.iter().map(|&(c, r)| (c, r.to_string())).collect());
+        lexicon
+    }
+
+    #[test]
+    fn a_name_spelt_in_pinyin_is_read_where_its_characters_stand() {
+        let lexicon = with_readings(&[
+            ('北', "bei"),
+            ('斗', "dou"),
+            ('卫', "wei"),
+            ('星', "xing"),
+            ('吕', "lv"),
+            ('梁', "liang"),
+            ('张', "zhang"),
+            ('掖', "ye"),
+            ('市', "shi"),
+        ]);
+        assert_eq!(lexicon.name_spelling("Beidou").as_deref(), Some("beidou"));
+        // `ü` is written `u` (or `v`) in English.
+        assert_eq!(lexicon.name_spelling("Luliang").as_deref(), Some("luliang"));
+        assert_eq!(lexicon.name_spelling("Lvliang").as_deref(), Some("luliang"));
+        // Not a name: capitals (an acronym), lower case, too short, no syllables.
+        for word in ["BEIDOU", "beidou", "Bei", "Pinus", "Zhang-ye", "Zhang"] {
+            assert_eq!(lexicon.name_spelling(word), None, "{word}");
+        }
+        assert_eq!(lexicon.spelt_prefix("北斗卫星导航", "beidou"), Some(6));
+        assert_eq!(lexicon.spelt_prefix("吕梁山区", "luliang"), Some(6));
+        assert_eq!(lexicon.spelt_prefix("张掖市", "zhangye"), Some(6));
+        // The spelling must end where a character ends, from the first character on.
+        assert_eq!(lexicon.spelt_prefix("张掖市", "zhangyeshi"), Some(9));
+        assert_eq!(lexicon.spelt_prefix("张掖", "zhangyes"), None);
+        assert_eq!(lexicon.spelt_prefix("卫星北斗", "beidou"), None);
+        // One character is no name, even when its reading is the whole spelling.
+        let mut one = with_readings(&[('庄', "zhuang")]);
+        one.syllables.insert("zhu".into());
+        one.syllables.insert("ang".into());
+        assert_eq!(one.spelt_prefix("庄", "zhuang"), None);
     }
 }

@@ -9,6 +9,8 @@ use std::ops::Range;
 use chaxin_index::{Record, TextField};
 use chaxin_text::{sentence_of, sentences, Analyzer};
 
+use chaxin_lexicon::Lexicon;
+
 use super::features::{span_of, Feature};
 use crate::highlight::{merge, render_window};
 
@@ -27,16 +29,21 @@ const PROXIMITY_SATURATION: f32 = 0.3;
 /// their forms, and the exact-stream bigrams of its Han words, each with a small id. A
 /// candidate's text keeps only where these occur: it is analysed for hundreds of candidates
 /// per request, and indexing every one of its terms cost more than finding the features.
-pub(crate) struct Vocabulary {
+pub(crate) struct Vocabulary<'l> {
     main: HashMap<String, u32>,
     exact: HashMap<String, u32>,
+    /// Names spelt in pinyin ([`Feature::spelling`]), with the lexicon that reads them.
+    spellings: HashMap<String, u32>,
+    lexicon: &'l Lexicon,
 }
 
-impl Vocabulary {
-    /// The vocabulary of `features` (those of every point of a request).
-    pub fn of<'a>(features: impl IntoIterator<Item = &'a Feature>) -> Self {
+impl<'l> Vocabulary<'l> {
+    /// The vocabulary of `features` (those of every point of a request), whose name
+    /// spellings `lexicon` reads.
+    pub fn of<'a>(features: impl IntoIterator<Item = &'a Feature>, lexicon: &'l Lexicon) -> Self {
         let mut main = HashMap::new();
         let mut exact = HashMap::new();
+        let mut spellings = HashMap::new();
         let add = |map: &mut HashMap<String, u32>, term: &str| {
             let next = map.len() as u32;
             map.entry(term.to_string()).or_insert(next);
@@ -48,8 +55,16 @@ impl Vocabulary {
             for (_, bigram) in f.bigrams.iter().chain(f.form_bigrams.iter().flatten()) {
                 add(&mut exact, bigram);
             }
+            if let Some(spelling) = &f.spelling {
+                add(&mut spellings, spelling);
+            }
         }
-        Self { main, exact }
+        Self {
+            main,
+            exact,
+            spellings,
+            lexicon,
+        }
     }
 
     fn main_ids(&self, terms: &[String]) -> Option<Vec<u32>> {
@@ -74,15 +89,78 @@ struct Value {
     exact: Vec<(usize, Range<usize>)>,
 }
 
+impl Value {
+    /// Where Han characters of this value (number `index`) read a name spelling of
+    /// `vocabulary`: (spelling id, occurrence at the positions of the tokens it falls in).
+    fn spelt(&self, index: usize, vocabulary: &Vocabulary) -> Vec<(u32, Occurrence)> {
+        let mut out = Vec::new();
+        if vocabulary.spellings.is_empty() {
+            return out;
+        }
+        for (at, c) in self.text.char_indices() {
+            if !chaxin_text::is_han(c) {
+                continue;
+            }
+            for (spelling, &id) in &vocabulary.spellings {
+                if let Some(len) = vocabulary.lexicon.spelt_prefix(&self.text[at..], spelling) {
+                    let range = at..at + len;
+                    let chars = self.text[range.clone()].chars().count();
+                    let position = self.position_at(at);
+                    out.push((
+                        id,
+                        Occurrence {
+                            value: index,
+                            position,
+                            end: position + chars,
+                            sentence: sentence_of(&self.sentences, at),
+                            range,
+                            matched: Matched::Spelling,
+                        },
+                    ));
+                }
+            }
+        }
+        out
+    }
+
+    /// The position of the character at byte `at`: its token's, plus the characters before
+    /// it in that token (a Han character takes one position); after the last token before
+    /// it when no token holds it.
+    fn position_at(&self, at: usize) -> usize {
+        let after = self.tokens.partition_point(|t| t.3.start <= at);
+        let Some((_, position, span, range)) = after.checked_sub(1).map(|i| &self.tokens[i]) else {
+            return 0;
+        };
+        if at < range.end {
+            position + self.text[range.start..at].chars().count()
+        } else {
+            position + span
+        }
+    }
+}
+
 /// A candidate's analysed text (title, keywords, abstract, claims), as far as a
 /// [`Vocabulary`] asks for it.
 pub(crate) struct DocText<'v> {
-    vocabulary: &'v Vocabulary,
+    vocabulary: &'v Vocabulary<'v>,
     values: Vec<Value>,
     /// Main term id → (value, index in `tokens`).
     by_term: Vec<Vec<(usize, usize)>>,
     /// Exact term id → (value, index in `exact`).
     by_exact: Vec<Vec<(usize, usize)>>,
+    /// Spelling id → where characters read it.
+    by_spelling: Vec<Vec<Occurrence>>,
+}
+
+/// What an occurrence is of.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Matched {
+    /// The feature as written.
+    Concept,
+    /// One of its forms (index in `forms`).
+    Form(usize),
+    /// Characters that read its pinyin spelling ([`Feature::spelling`]).
+    Spelling,
 }
 
 /// Where a feature occurs.
@@ -93,8 +171,8 @@ pub(crate) struct Occurrence {
     end: usize,
     range: Range<usize>,
     sentence: usize,
-    /// Which of the feature's forms occurs here (`None`: the feature as written).
-    form: Option<usize>,
+    /// What of the feature occurs here.
+    matched: Matched,
 }
 
 /// The evidence of one point in one candidate.
@@ -161,6 +239,7 @@ impl<'v> DocText<'v> {
         let mut values = Vec::with_capacity(texts.len());
         let mut by_term = vec![Vec::new(); vocabulary.main.len()];
         let mut by_exact = vec![Vec::new(); vocabulary.exact.len()];
+        let mut by_spelling = vec![Vec::new(); vocabulary.spellings.len()];
         for (field, text) in texts {
             let text = truncate(text, MAX_EVIDENCE_BYTES);
             let han = text.chars().any(chaxin_text::is_han);
@@ -185,19 +264,26 @@ impl<'v> DocText<'v> {
                 }
                 tokens.push((id, t.position, span_of(&t), t.offset_from..t.offset_to));
             }
-            values.push(Value {
+            let value = Value {
                 field,
                 text: text.to_string(),
                 sentences: sentences(text),
                 tokens,
                 exact,
-            });
+            };
+            if han {
+                for (id, occurrence) in value.spelt(index, vocabulary) {
+                    by_spelling[id as usize].push(occurrence);
+                }
+            }
+            values.push(value);
         }
         Self {
             vocabulary,
             values,
             by_term,
             by_exact,
+            by_spelling,
         }
     }
 
@@ -237,7 +323,7 @@ impl<'v> DocText<'v> {
                     end: position + chars,
                     range: range.start..end_byte,
                     sentence: sentence_of(&v.sentences, range.start),
-                    form: None,
+                    matched: Matched::Concept,
                 });
             }
         }
@@ -254,7 +340,7 @@ impl<'v> DocText<'v> {
             end: last_position + last_span,
             range: first.start..last_range.end,
             sentence: sentence_of(&v.sentences, first.start),
-            form: None,
+            matched: Matched::Concept,
         }
     }
 
@@ -302,7 +388,7 @@ impl<'v> DocText<'v> {
                 let mut occ = self.sequence(&f.terms);
                 for (i, alternative) in f.synonym_terms.iter().enumerate() {
                     occ.extend(self.sequence(alternative).into_iter().map(|mut o| {
-                        o.form = Some(i);
+                        o.matched = Matched::Form(i);
                         o
                     }));
                     // A Chinese form is found by its characters too, as a Chinese concept is,
@@ -312,13 +398,20 @@ impl<'v> DocText<'v> {
                     if let (Some(bigrams), Some(form)) = (bigrams, f.forms.get(i)) {
                         let width = form.text.chars().count();
                         occ.extend(self.characters(bigrams, width).into_iter().map(|mut o| {
-                            o.form = Some(i);
+                            o.matched = Matched::Form(i);
                             o
                         }));
                     }
                 }
                 if !f.bigrams.is_empty() {
                     occ.extend(self.characters(&f.bigrams, f.span));
+                }
+                if let Some(id) = f
+                    .spelling
+                    .as_ref()
+                    .and_then(|s| self.vocabulary.spellings.get(s))
+                {
+                    occ.extend(self.by_spelling[*id as usize].iter().cloned());
                 }
                 occ.sort_by_key(|o| (o.value, o.position));
                 occ.dedup_by_key(|o| (o.value, o.position));
@@ -398,10 +491,14 @@ impl<'v> DocText<'v> {
                 .filter(|r| r.start >= sentence.start && r.end <= sentence.end)
                 .collect();
             marks = merge(marks);
-            let form = chosen
-                .form
-                .and_then(|i| feature.forms.get(i))
-                .map_or_else(|| feature.text.clone(), |f| f.text.clone());
+            let form = match chosen.matched {
+                Matched::Concept => feature.text.clone(),
+                Matched::Form(i) => feature
+                    .forms
+                    .get(i)
+                    .map_or_else(|| feature.text.clone(), |f| f.text.clone()),
+                Matched::Spelling => value.text[chosen.range.clone()].to_string(),
+            };
             out.push(FoundFeature {
                 feature: feature.text.clone(),
                 concept: feature.text.clone(),
@@ -477,7 +574,7 @@ mod tests {
     use std::collections::{BTreeMap, HashSet};
 
     use chaxin_index::Record;
-    use chaxin_lexicon::{Lexicon, Pair, Source};
+    use chaxin_lexicon::{Pair, Source};
 
     use super::*;
     use crate::novelty::features::{extract, Context};
@@ -523,7 +620,7 @@ mod tests {
             abstract_text: Some(chaxin_index::Localized::Text(text.into())),
             ..Record::default()
         };
-        let vocabulary = Vocabulary::of(&features);
+        let vocabulary = Vocabulary::of(&features, &lexicon);
         let doc = DocText::new(&analyzer, &record, &vocabulary);
         let evidence = doc.evidence(&features);
         assert!(!evidence.occurrences[i].is_empty(), "石墨烯 not found");
@@ -533,5 +630,71 @@ mod tests {
             .find(|f| f.form == "石墨烯")
             .expect("a passage");
         assert!(graphene.passage.contains("<em>石墨烯</em>"), "{graphene:?}");
+    }
+
+    #[test]
+    fn an_english_name_is_found_where_chinese_characters_read_it() {
+        let analyzer = Analyzer::default_settings();
+        let mut lexicon = Lexicon::default();
+        lexicon.add(
+            "test",
+            Source::Dictionary,
+            &[Pair {
+                zh: "卫星".into(),
+                en_key: chaxin_lexicon::en_key(&analyzer, "satellite").unwrap(),
+                en: "satellite".into(),
+                confidence: 0.9,
+            }],
+        );
+        lexicon.add_readings(
+            [('北', "bei"), ('斗', "dou"), ('卫', "wei"), ('星', "xing")]
+                .into_iter()
+                .map(|(c, r)| (c, r.to_string()))
+                .collect(),
+        );
+        let cx = Context {
+            analyzer: &analyzer,
+            lexicon: &lexicon,
+            synonyms: &BTreeMap::new(),
+            generic: &HashSet::new(),
+            idf: &|_| 5.0,
+            occurs: &|_| true,
+        };
+        let features = extract(&cx, "precise ephemeris of Beidou satellites");
+        let (i, beidou) = features
+            .iter()
+            .enumerate()
+            .find(|(_, f)| f.text == "Beidou")
+            .expect("a concept");
+        assert!(beidou.forms.is_empty(), "{beidou:?}");
+        assert_eq!(beidou.spelling.as_deref(), Some("beidou"));
+        let record = Record {
+            id: "cx-test".into(),
+            abstract_text: Some(chaxin_index::Localized::Text(
+                "对北斗卫星导航系统精密星历进行插值。".into(),
+            )),
+            ..Record::default()
+        };
+        let vocabulary = Vocabulary::of(&features, &lexicon);
+        let doc = DocText::new(&analyzer, &record, &vocabulary);
+        let evidence = doc.evidence(&features);
+        assert_eq!(evidence.occurrences[i].len(), 1, "北斗 not found once");
+        let found = doc.passages(&features, &evidence);
+        let name = found
+            .iter()
+            .find(|f| f.concept == "Beidou")
+            .expect("a passage for Beidou");
+        assert_eq!(name.form, "北斗");
+        assert!(name.passage.contains("<em>北斗"), "{name:?}");
+        // It stands next to the satellite it names.
+        assert!(evidence.proximity > 0.0);
+        // A text whose characters read something else discloses no name.
+        let other = Record {
+            id: "cx-other".into(),
+            abstract_text: Some(chaxin_index::Localized::Text("北极卫星".into())),
+            ..Record::default()
+        };
+        let doc = DocText::new(&analyzer, &other, &vocabulary);
+        assert!(doc.evidence(&features).occurrences[i].is_empty());
     }
 }

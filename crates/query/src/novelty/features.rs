@@ -167,6 +167,11 @@ pub struct Feature {
     /// The same for each form (empty for forms that are not Chinese), in form order.
     #[serde(skip)]
     pub form_bigrams: Vec<Vec<(usize, String)>>,
+    /// For an English word with no Chinese form that reads as a Chinese name in pinyin
+    /// (`Zhangye`, `Beidou`): that spelling, found in a Chinese text where its characters
+    /// read it (`张掖`, `北斗`; see [`chaxin_lexicon::Lexicon::name_spelling`]).
+    #[serde(skip)]
+    pub spelling: Option<String>,
 }
 
 fn default_lang() -> Lang {
@@ -439,6 +444,13 @@ fn entry_forms<'e>(
 /// of 2, cx-en2zh / pt-en2zh: 1.0 0.9161 / 0.9776, 0.9 0.9142 / 0.9776, 0.8 0.9147 / 0.9826,
 /// 0.7 0.9142 / 0.9826.
 const LONE_CHARACTER_SHARE: f32 = 0.8;
+
+/// Idf from which a lone character of a point is a concept of its own: BM25's idf of a term
+/// in a share `s` of the records is about ln(1/s) whatever their number, so 6.0 is one
+/// record in 400 or fewer (`镉`, `霾`; not `线`, `设`). On fold 1 of 2, cx-zh2en /
+/// pt-zh2en: never 0.9074 / 0.9422, 8.0 0.9077 / 0.9442, 7.0 0.9078 / 0.9442, 6.0 0.9092 /
+/// 0.9502, 5.0 0.9089 / 0.9465.
+const LONE_CONCEPT_IDF: f32 = 6.0;
 
 fn is_lone_han(text: &str) -> bool {
     let mut chars = text.chars();
@@ -807,7 +819,13 @@ pub fn extract(cx: &Context<'_>, point: &str) -> Vec<Feature> {
                     .into_iter()
                     .flatten()
                     .any(|c| FUNCTION_CHARS.contains(c));
-            generic |= word.chars().count() < 2 || glued || cx.generic.contains(word);
+            // A lone character the lexicon translates (`镉` cadmium, `霾` haze, `肺` lung) is
+            // a concept when it is rare enough to name one.
+            let lone = word.chars().count() < 2;
+            let named = lone
+                && (cx.idf)(word) >= LONE_CONCEPT_IDF
+                && !cx.lexicon.translations(Lang::Zh, word).is_empty();
+            generic |= (lone && !named) || glued || cx.generic.contains(word);
         }
         let lang = if han { Lang::Zh } else { Lang::En };
         let key = if terms.len() == 1 {
@@ -988,7 +1006,13 @@ fn feature(
         .filter(|(_, f)| f.lang != lang)
         .map(|(t, _)| idf_of(t))
         .fold(weight, f32::min);
+    let spelling = if lang == Lang::En && !generic && !kept.iter().any(|f| f.lang == Lang::Zh) {
+        cx.lexicon.name_spelling(&text)
+    } else {
+        None
+    };
     Feature {
+        spelling,
         bigrams: han_bigrams(cx.analyzer, &text),
         form_bigrams: kept
             .iter()
@@ -1532,6 +1556,39 @@ mod tests {
         // 污泥 → sludge → 泥 would make a lone character a synonym of 污泥: too vague.
         let f = with_lexicon("污泥热解", &lexicon, &BTreeMap::new());
         assert_eq!(form_texts(&f, "污泥"), ["sludge"]);
+    }
+
+    #[test]
+    fn a_rare_character_that_translates_is_a_concept_a_common_one_is_not() {
+        let lexicon = lexicon_of(
+            Source::Dictionary,
+            &[
+                pair("霾", "haze", 0.9),
+                pair("霾", "smog", 0.8),
+                pair("天气", "weather", 0.94),
+            ],
+        );
+        let analyzer = Analyzer::default_settings();
+        let generic = generic_terms(&analyzer);
+        let extract_with = |idf_of_haze: f32| {
+            let idf = move |t: &str| if t == "霾" { idf_of_haze } else { 5.0 };
+            let cx = Context {
+                analyzer: &analyzer,
+                lexicon: &lexicon,
+                synonyms: &BTreeMap::new(),
+                generic: &generic,
+                idf: &idf,
+                occurs: &|_| true,
+            };
+            extract(&cx, "陕西省霾天气变化特征")
+        };
+        let rare = extract_with(9.0);
+        assert!(concepts(&rare).contains(&"霾"), "{rare:?}");
+        assert_eq!(form_texts(&rare, "霾"), ["haze", "smog"]);
+        // In more than one record of 400 (idf below 6), a character names nothing.
+        let common = extract_with(4.0);
+        assert!(!concepts(&common).contains(&"霾"), "{common:?}");
+        assert!(form_texts(&common, "霾").is_empty());
     }
 
     #[test]
