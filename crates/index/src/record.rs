@@ -255,6 +255,25 @@ pub struct Record {
 /// Longest accepted id, in bytes.
 pub const MAX_ID_BYTES: usize = 512;
 
+/// Share of Han characters among a text's letters (Han and Latin) from which it is Chinese: a
+/// Chinese title keeps its English acronyms (`基于LSTM的NOx软测量`: 6 of 13), and an English
+/// abstract may carry a character from OCR (`1979一2017`, 1 of 2,000).
+const MIN_HAN_SHARE: usize = 5;
+
+/// True when at least one in [`MIN_HAN_SHARE`] of the letters of `text` are Han characters.
+fn is_chinese_text(text: &str) -> bool {
+    let (han, latin) = text.chars().fold((0usize, 0usize), |(h, l), c| {
+        if chaxin_text::is_han(c) {
+            (h + 1, l)
+        } else if c.is_ascii_alphabetic() {
+            (h, l + 1)
+        } else {
+            (h, l)
+        }
+    });
+    han > 0 && han * MIN_HAN_SHARE >= han + latin
+}
+
 pub(crate) fn is_lang_code(s: &str) -> bool {
     (2..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase())
 }
@@ -334,15 +353,16 @@ impl Record {
         Ok(())
     }
 
-    /// `zh` when the title (or abstract) contains Han characters, else `en`.
+    /// `zh` when a variant of the title (or, without one, of the abstract) is Chinese text
+    /// ([`is_chinese_text`]), else `en`.
     fn detect_lang(&self) -> &'static str {
-        let text = self
+        let texts = self
             .title
             .as_ref()
             .or(self.abstract_text.as_ref())
-            .map(|t| t.texts().join(" "))
+            .map(Localized::texts)
             .unwrap_or_default();
-        if text.chars().any(chaxin_text::is_han) {
+        if texts.into_iter().any(is_chinese_text) {
             "zh"
         } else {
             "en"
@@ -393,6 +413,34 @@ mod tests {
         assert_eq!(r.lang(), "zh");
         assert_eq!(r.kind, Kind::Paper);
         assert_eq!(r.title.unwrap().texts().len(), 2);
+    }
+
+    #[test]
+    fn the_language_is_the_script_of_most_letters_not_of_a_stray_character() {
+        let lang = |json: &str| Record::from_json(json).unwrap().lang().to_string();
+        assert_eq!(
+            lang(
+                r#"{"id":"a","abstract":"Precipitation over the Tibetan Plateau in 1979一2017 rose by 3% per decade."}"#
+            ),
+            "en"
+        );
+        assert_eq!(lang(r#"{"id":"b","title":"基于LSTM的NOx软测量"}"#), "zh");
+        assert_eq!(
+            lang(
+                r#"{"id":"c","title":"抽吸过程中尼古丁在烟丝和滤咀中分布的研究","abstract":"Investigated in this paper was the distribution of nicotine."}"#
+            ),
+            "zh"
+        );
+        assert_eq!(
+            lang(
+                r#"{"id":"d","title":{"en":"Rare earth permanent magnets for traction motors","zh":"稀土"}}"#
+            ),
+            "zh"
+        );
+        assert_eq!(
+            lang(r#"{"id":"e","title":"A study of 一 as a dash"}"#),
+            "en"
+        );
     }
 
     #[test]
