@@ -793,7 +793,13 @@ pub fn extract(cx: &Context<'_>, point: &str) -> Vec<Feature> {
         let mut text = point[token.offset_from..token.offset_to].to_string();
         let mut terms = vec![token.text.clone()];
         let han = token.text.chars().all(chaxin_text::is_han);
-        let mut generic = cx.generic.contains(&token.text);
+        // A lone letter (`L` of an OCR-broken `L ecturers`, `s`) names nothing; dictionaries
+        // give it odd senses (`l` → 瞳孔对光及调节反应).
+        let letter = {
+            let mut chars = token.text.chars();
+            chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.next().is_none()
+        };
+        let mut generic = letter || cx.generic.contains(&token.text);
         if han && !cx.lexicon.knows(Lang::Zh, &token.text) {
             // A word jieba glued from a function character and an unknown one (`由帽体`,
             // `面骨及`): the concept is what the function character leaves.
@@ -1589,6 +1595,25 @@ mod tests {
         let common = extract_with(4.0);
         assert!(!concepts(&common).contains(&"霾"), "{common:?}");
         assert!(form_texts(&common, "霾").is_empty());
+    }
+
+    #[test]
+    fn a_lone_letter_of_a_broken_word_is_no_concept() {
+        let lexicon = lexicon_of(
+            Source::Dictionary,
+            &[
+                pair("瞳孔对光及调节反应", "l", 0.7),
+                pair("讲师", "lecturers", 0.9),
+            ],
+        );
+        let f = with_lexicon(
+            "Current S tatus of the L ecturers Teaching",
+            &lexicon,
+            &BTreeMap::new(),
+        );
+        let c = concepts(&f);
+        assert!(!c.iter().any(|t| t.chars().count() == 1), "{c:?}");
+        assert!(f.iter().all(|f| !f.synonyms.contains(&"瞳孔对光及调节反应".to_string())));
     }
 
     #[test]
