@@ -579,29 +579,40 @@ mod tests {
     use super::*;
     use crate::novelty::features::{extract, Context};
 
-    #[test]
-    fn a_chinese_form_is_found_by_its_characters_whatever_the_segmentation() {
-        let analyzer = Analyzer::default_settings();
+    /// A lexicon of one dictionary pair.
+    fn lexicon_with(analyzer: &Analyzer, zh: &str, en: &str) -> Lexicon {
         let mut lexicon = Lexicon::default();
         lexicon.add(
             "test",
             Source::Dictionary,
             &[Pair {
-                zh: "石墨烯".into(),
-                en_key: chaxin_lexicon::en_key(&analyzer, "graphene").unwrap(),
-                en: "graphene".into(),
+                zh: zh.into(),
+                en_key: chaxin_lexicon::en_key(analyzer, en).unwrap(),
+                en: en.into(),
                 confidence: 0.9,
             }],
         );
+        lexicon
+    }
+
+    /// The concepts of `point`, every term of idf 5 and in the index.
+    fn concepts_of(analyzer: &Analyzer, lexicon: &Lexicon, point: &str) -> Vec<Feature> {
         let cx = Context {
-            analyzer: &analyzer,
-            lexicon: &lexicon,
+            analyzer,
+            lexicon,
             synonyms: &BTreeMap::new(),
             generic: &HashSet::new(),
             idf: &|_| 5.0,
             occurs: &|_| true,
         };
-        let features = extract(&cx, "graphene composites for anodes");
+        extract(&cx, point)
+    }
+
+    #[test]
+    fn a_chinese_form_is_found_by_its_characters_whatever_the_segmentation() {
+        let analyzer = Analyzer::default_settings();
+        let lexicon = lexicon_with(&analyzer, "石墨烯", "graphene");
+        let features = concepts_of(&analyzer, &lexicon, "graphene composites for anodes");
         let (i, concept) = features
             .iter()
             .enumerate()
@@ -635,32 +646,18 @@ mod tests {
     #[test]
     fn an_english_name_is_found_where_chinese_characters_read_it() {
         let analyzer = Analyzer::default_settings();
-        let mut lexicon = Lexicon::default();
-        lexicon.add(
-            "test",
-            Source::Dictionary,
-            &[Pair {
-                zh: "卫星".into(),
-                en_key: chaxin_lexicon::en_key(&analyzer, "satellite").unwrap(),
-                en: "satellite".into(),
-                confidence: 0.9,
-            }],
-        );
+        let mut lexicon = lexicon_with(&analyzer, "卫星", "satellite");
         lexicon.add_readings(
             [('北', "bei"), ('斗', "dou"), ('卫', "wei"), ('星', "xing")]
                 .into_iter()
                 .map(|(c, r)| (c, r.to_string()))
                 .collect(),
         );
-        let cx = Context {
-            analyzer: &analyzer,
-            lexicon: &lexicon,
-            synonyms: &BTreeMap::new(),
-            generic: &HashSet::new(),
-            idf: &|_| 5.0,
-            occurs: &|_| true,
-        };
-        let features = extract(&cx, "precise ephemeris of Beidou satellites");
+        let features = concepts_of(
+            &analyzer,
+            &lexicon,
+            "precise ephemeris of Beidou satellites",
+        );
         let (i, beidou) = features
             .iter()
             .enumerate()

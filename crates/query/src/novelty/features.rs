@@ -1134,6 +1134,18 @@ mod tests {
         lexicon: &Lexicon,
         synonyms: &BTreeMap<String, Vec<String>>,
     ) -> Vec<Feature> {
+        // Rarer terms weigh more: a stand-in idf by length.
+        with_idf(point, lexicon, synonyms, &|t: &str| {
+            1.0 + t.chars().count() as f32
+        })
+    }
+
+    fn with_idf(
+        point: &str,
+        lexicon: &Lexicon,
+        synonyms: &BTreeMap<String, Vec<String>>,
+        idf: &dyn Fn(&str) -> f32,
+    ) -> Vec<Feature> {
         let analyzer = Analyzer::default_settings();
         let generic = generic_terms(&analyzer);
         let cx = Context {
@@ -1141,8 +1153,7 @@ mod tests {
             lexicon,
             synonyms,
             generic: &generic,
-            // Rarer terms weigh more: a stand-in idf by length.
-            idf: &|t: &str| 1.0 + t.chars().count() as f32,
+            idf,
             occurs: &|_| true,
         };
         extract(&cx, point)
@@ -1574,19 +1585,9 @@ mod tests {
                 pair("天气", "weather", 0.94),
             ],
         );
-        let analyzer = Analyzer::default_settings();
-        let generic = generic_terms(&analyzer);
         let extract_with = |idf_of_haze: f32| {
             let idf = move |t: &str| if t == "霾" { idf_of_haze } else { 5.0 };
-            let cx = Context {
-                analyzer: &analyzer,
-                lexicon: &lexicon,
-                synonyms: &BTreeMap::new(),
-                generic: &generic,
-                idf: &idf,
-                occurs: &|_| true,
-            };
-            extract(&cx, "陕西省霾天气变化特征")
+            with_idf("陕西省霾天气变化特征", &lexicon, &BTreeMap::new(), &idf)
         };
         let rare = extract_with(9.0);
         assert!(concepts(&rare).contains(&"霾"), "{rare:?}");
@@ -1613,7 +1614,9 @@ mod tests {
         );
         let c = concepts(&f);
         assert!(!c.iter().any(|t| t.chars().count() == 1), "{c:?}");
-        assert!(f.iter().all(|f| !f.synonyms.contains(&"瞳孔对光及调节反应".to_string())));
+        assert!(f
+            .iter()
+            .all(|f| !f.synonyms.contains(&"瞳孔对光及调节反应".to_string())));
     }
 
     #[test]
