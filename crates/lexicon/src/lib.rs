@@ -379,9 +379,6 @@ pub const MIN_NAME_LETTERS: usize = 4;
 /// Longest syllable (`zhuang`).
 const MAX_SYLLABLE_LETTERS: usize = 6;
 
-/// Adds `entry`. When the key is there already from another origin, the two sources agree
-/// and the entry grows surer (noisy-or of both confidences, shown with the more confident
-/// source); from the same origin the more confident one stays.
 /// Share of its confidence a translation keeps when it was written for another word of the
 /// same English stem than the one looked up.
 pub const OTHER_WORD_SHARE: f32 = 0.6;
@@ -432,6 +429,9 @@ pub fn same_english_word(a: &str, b: &str) -> bool {
     a == b || inflection_key(a) == inflection_key(b)
 }
 
+/// Adds `entry`. When the key is there already from another origin, the two sources agree
+/// and the entry grows surer (noisy-or of both confidences, shown with the more confident
+/// source); from the same origin the more confident one stays.
 fn push(entries: &mut Vec<Entry>, entry: Entry) {
     match entries.iter_mut().find(|e| e.key == entry.key) {
         Some(e) => {

@@ -447,9 +447,10 @@ const LONE_CHARACTER_SHARE: f32 = 0.8;
 
 /// Idf from which a lone character of a point is a concept of its own: BM25's idf of a term
 /// in a share `s` of the records is about ln(1/s) whatever their number, so 6.0 is one
-/// record in 400 or fewer (`镉`, `霾`; not `线`, `设`). On fold 1 of 2, cx-zh2en /
-/// pt-zh2en: never 0.9074 / 0.9422, 8.0 0.9077 / 0.9442, 7.0 0.9078 / 0.9442, 6.0 0.9092 /
-/// 0.9502, 5.0 0.9089 / 0.9465.
+/// record in 400 or fewer (`镉`, `霾`; on the patent-heavy pt-* corpus also `器` and `设`,
+/// whose senses are vaguer: a character names a concept less surely than a word). On fold
+/// 1 of 2, cx-zh2en / pt-zh2en: never 0.9074 / 0.9422, 8.0 0.9077 / 0.9442, 7.0 0.9078 /
+/// 0.9442, 6.0 0.9092 / 0.9502, 5.0 0.9089 / 0.9465.
 const LONE_CONCEPT_IDF: f32 = 6.0;
 
 fn is_lone_han(text: &str) -> bool {
