@@ -255,25 +255,6 @@ pub struct Record {
 /// Longest accepted id, in bytes.
 pub const MAX_ID_BYTES: usize = 512;
 
-/// Share of Han characters among a text's letters (Han and Latin) from which it is Chinese: a
-/// Chinese title keeps its English acronyms (`基于LSTM的NOx软测量`: 6 of 13), and an English
-/// abstract may carry a character from OCR (`1979一2017`, 1 of 2,000).
-const MIN_HAN_SHARE: usize = 5;
-
-/// True when at least one in [`MIN_HAN_SHARE`] of the letters of `text` are Han characters.
-fn is_chinese_text(text: &str) -> bool {
-    let (han, latin) = text.chars().fold((0usize, 0usize), |(h, l), c| {
-        if chaxin_text::is_han(c) {
-            (h + 1, l)
-        } else if c.is_ascii_alphabetic() {
-            (h, l + 1)
-        } else {
-            (h, l)
-        }
-    });
-    han > 0 && han * MIN_HAN_SHARE >= han + latin
-}
-
 pub(crate) fn is_lang_code(s: &str) -> bool {
     (2..=3).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase())
 }
@@ -354,7 +335,7 @@ impl Record {
     }
 
     /// `zh` when a variant of the title (or, without one, of the abstract) is Chinese text
-    /// ([`is_chinese_text`]), else `en`.
+    /// ([`chaxin_text::is_chinese_text`]), else `en`.
     fn detect_lang(&self) -> &'static str {
         let texts = self
             .title
@@ -362,7 +343,7 @@ impl Record {
             .or(self.abstract_text.as_ref())
             .map(Localized::texts)
             .unwrap_or_default();
-        if texts.into_iter().any(is_chinese_text) {
+        if texts.into_iter().any(chaxin_text::is_chinese_text) {
             "zh"
         } else {
             "en"

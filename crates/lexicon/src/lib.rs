@@ -358,9 +358,7 @@ impl Lexicon {
     /// `text` spelt in toneless pinyin, syllables joined (`盐城` → `yancheng`), as English
     /// writes Chinese names; `None` when a character has no reading.
     pub fn pinyin(&self, text: &str) -> Option<String> {
-        text.chars()
-            .map(|c| self.readings.get(&c).map(String::as_str))
-            .collect()
+        text.chars().map(|c| self.reading(c)).collect()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -26,7 +26,7 @@ mod tokenizer;
 
 pub use analyzer::{Analyzer, PhraseTerms, Token};
 pub use normalize::{normalize, Normalized};
-pub use script::{is_han, is_word_char};
+pub use script::{is_chinese_text, is_han, is_word_char};
 pub use sentence::{is_sentence_end, sentence_of, sentences};
 pub use settings::{AnalyzerSettings, SettingsError, ANALYZER_VERSION};
 pub use tokenizer::{

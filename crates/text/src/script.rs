@@ -13,6 +13,27 @@ pub fn is_han(c: char) -> bool {
         | 0x30000..=0x3134F)
 }
 
+/// One in this many letters (Han and Latin) of a Chinese text are Han characters at least: a
+/// Chinese title keeps its English acronyms (`基于LSTM的NOx软测量`: 6 of 13), and an English
+/// abstract may carry a character from OCR (`1979一2017`, 1 of 2,000).
+const MIN_HAN_SHARE: usize = 5;
+
+/// True when `text` is written in Chinese: at least one in [`MIN_HAN_SHARE`] of its letters
+/// are Han characters (a text, not one term: `GaN基LED` is a Chinese term of mostly Latin
+/// letters).
+pub fn is_chinese_text(text: &str) -> bool {
+    let (han, latin) = text.chars().fold((0usize, 0usize), |(h, l), c| {
+        if is_han(c) {
+            (h + 1, l)
+        } else if c.is_ascii_alphabetic() {
+            (h, l + 1)
+        } else {
+            (h, l)
+        }
+    });
+    han > 0 && han * MIN_HAN_SHARE >= han + latin
+}
+
 /// True for characters that make up a non-Han word: letters and digits of any script.
 pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_han(c)
@@ -27,6 +48,17 @@ pub(crate) fn is_connector(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_text_is_chinese_by_the_share_of_its_letters() {
+        assert!(is_chinese_text("基于LSTM的NOx软测量"));
+        assert!(is_chinese_text("稀土永磁"));
+        assert!(!is_chinese_text(
+            "Precipitation in 1979一2017 rose by 3% per decade"
+        ));
+        assert!(!is_chinese_text("Rare earth magnets"));
+        assert!(!is_chinese_text("，"));
+    }
 
     #[test]
     fn han_and_word_chars() {

@@ -618,9 +618,10 @@ fn fnv64(text: &str) -> u64 {
     })
 }
 
-/// The language of a text by its script (for a second-language title or abstract).
+/// The language of a text by its script (for a second-language title or abstract), as a
+/// record's language is detected.
 fn script_lang(text: &str) -> &'static str {
-    if text.chars().any(chaxin_text::is_han) {
+    if chaxin_text::is_chinese_text(text) {
         "zh"
     } else {
         "en"

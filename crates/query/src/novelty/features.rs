@@ -828,7 +828,7 @@ pub fn extract(cx: &Context<'_>, point: &str) -> Vec<Feature> {
                     .any(|c| FUNCTION_CHARS.contains(c));
             // A lone character the lexicon translates (`镉` cadmium, `霾` haze, `肺` lung) is
             // a concept when it is rare enough to name one.
-            let lone = word.chars().count() < 2;
+            let lone = is_lone_han(word);
             let named = lone
                 && (cx.idf)(word) >= LONE_CONCEPT_IDF
                 && !cx.lexicon.translations(Lang::Zh, word).is_empty();

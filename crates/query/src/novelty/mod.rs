@@ -1193,15 +1193,12 @@ fn reachable_weight(features: &[Feature], record: &Record) -> f32 {
         "zh" => chaxin_lexicon::Lang::Zh,
         _ => chaxin_lexicon::Lang::En,
     };
-    let bilingual = record
-        .title
-        .as_ref()
-        .is_some_and(|t| t.texts().iter().any(|t| t.chars().any(chaxin_text::is_han)))
-        && record.title.as_ref().is_some_and(|t| {
-            t.texts()
-                .iter()
-                .any(|t| !t.chars().any(chaxin_text::is_han))
-        });
+    // A title in both scripts (the record's language is judged by the same rule).
+    let bilingual = record.title.as_ref().is_some_and(|t| {
+        let texts = t.texts();
+        texts.iter().any(|t| chaxin_text::is_chinese_text(t))
+            && texts.iter().any(|t| !chaxin_text::is_chinese_text(t))
+    });
     features
         .iter()
         .filter(|f| bilingual || f.lang == lang || f.has_form_in(lang) || is_code(&f.text))
