@@ -61,6 +61,76 @@ fn is_english_term(text: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '\'' | '.' | '/'))
 }
 
+/// Words that may follow a place's name in a CC-CEDICT gloss (`Chira County in Hotan
+/// Prefecture`, `Kashgar or Qeshqer city and prefecture`, `Aqsu wilayiti`).
+const PLACE_WORDS: &[&str] = &[
+    "autonomous",
+    "banner",
+    "basin",
+    "bay",
+    "city",
+    "county",
+    "desert",
+    "district",
+    "gulf",
+    "in",
+    "island",
+    "islands",
+    "lake",
+    "mountain",
+    "mountains",
+    "nahiyisi",
+    "near",
+    "plateau",
+    "prefecture",
+    "prefecture-level",
+    "province",
+    "region",
+    "river",
+    "sea",
+    "shehiri",
+    "town",
+    "township",
+    "village",
+    "wilayiti",
+];
+
+/// The names a proper noun's gloss opens with, when a description follows them: `Kashgar`
+/// and `Qeshqer` in `Kashgar or Qeshqer city and prefecture in the west of Xinjiang`,
+/// `Hotan` in `Hotan, city and prefecture in Xinjiang`, `Tarim Basin` in `the Tarim Basin in
+/// southern Xinjiang`. Such glosses describe rather than translate, so they are no sense of
+/// their own; but the name is the one English writes (often not the pinyin: 喀什 is *Kashgar*,
+/// not *Kashi*). A name is one to three capitalised words; a run followed by anything but
+/// the end of its clause or a place word (`Way of the Overlord`) is no name.
+fn place_names(gloss: &str) -> impl Iterator<Item = &str> {
+    let clause = gloss.split([',', ';']).next().unwrap_or("").trim();
+    let clause = clause.strip_prefix("the ").unwrap_or(clause);
+    clause.split(" or ").filter_map(|alternative| {
+        let alternative = alternative.trim();
+        let words: Vec<&str> = alternative.split_whitespace().collect();
+        let name_words = words
+            .iter()
+            .take_while(|w| {
+                w.starts_with(|c: char| c.is_ascii_uppercase())
+                    && w.chars()
+                        .all(|c| c.is_ascii_alphabetic() || matches!(c, '-' | '\''))
+            })
+            .count();
+        let letters: usize = words[..name_words].iter().map(|w| w.len()).sum();
+        let followed_well = words
+            .get(name_words)
+            .is_none_or(|next| PLACE_WORDS.contains(next));
+        if name_words == 0 || name_words > 3 || letters < 4 || !followed_well {
+            return None;
+        }
+        // The name is the text up to its last word (words are separated by single spaces in
+        // CC-CEDICT; the end is found in `alternative` itself to keep a borrowed slice).
+        let last = words[name_words - 1];
+        let end = alternative.find(last).map(|at| at + last.len())?;
+        Some(&alternative[..end])
+    })
+}
+
 /// Confidence of the `rank`-th sense (0-based) of an entry.
 fn sense_confidence(first: f32, rank: usize) -> f32 {
     (first - 0.08 * rank as f32).max(0.3)
@@ -86,6 +156,10 @@ pub fn read_cedict(reader: impl BufRead, keys: &KeyMaker) -> Result<Vec<Pair>, D
         let Some(zh) = keys.zh(simplified) else {
             continue;
         };
+        // CC-CEDICT writes the pinyin of a proper noun capitalised (`[Ka1 shi2]`).
+        let proper = head
+            .split_once('[')
+            .is_some_and(|(_, pinyin)| pinyin.starts_with(|c: char| c.is_ascii_uppercase()));
         let mut rank = 0;
         for gloss in glosses.split('/') {
             let gloss = gloss.trim();
@@ -108,7 +182,14 @@ pub fn read_cedict(reader: impl BufRead, keys: &KeyMaker) -> Result<Vec<Pair>, D
             {
                 continue;
             }
-            for sense in strip_brackets(gloss).split(';') {
+            let mut senses: Vec<String> = strip_brackets(gloss)
+                .split(';')
+                .map(str::to_string)
+                .collect();
+            if proper {
+                senses.extend(place_names(&strip_brackets(gloss)).map(str::to_string));
+            }
+            for sense in &senses {
                 let sense = sense.trim();
                 let sense = sense.strip_prefix("to ").unwrap_or(sense).trim();
                 if !is_english_term(sense) {
@@ -350,6 +431,32 @@ mod tests {
         assert!(got.contains(&("锅炉", "boiler")), "{got:?}");
         assert!(got.contains(&("使用", "employ")), "{got:?}");
         assert!(!got.iter().any(|(_, en)| en.contains("CL")), "{got:?}");
+    }
+
+    #[test]
+    fn a_place_is_known_by_the_name_its_gloss_opens_with() {
+        let text = "喀什 喀什 [Ka1 shi2] /Kashgar or Qeshqer (Kāshí) city and prefecture in the west of Xinjiang near Kyrgyzstan/\n\
+                    和田 和田 [He2 tian2] /Hotan, city and prefecture in Xinjiang/Wada (Japanese surname and place name)/\n\
+                    塔里木 塔里木 [Ta3 li3 mu4] /the Tarim Basin in southern Xinjiang/\n\
+                    霸王之道 霸王之道 [ba4 wang2 zhi1 dao4] /Way of the Overlord/\n\
+                    五斗米道 五斗米道 [Wu3 dou3 mi3 Dao4] /Way of the Five Pecks of Rice/\n";
+        let pairs = read_cedict(text.as_bytes(), &keys()).unwrap();
+        let got: Vec<(&str, &str)> = pairs
+            .iter()
+            .map(|p| (p.zh.as_str(), p.en.as_str()))
+            .collect();
+        for pair in [
+            ("喀什", "Kashgar"),
+            ("喀什", "Qeshqer"),
+            ("和田", "Hotan"),
+            ("塔里木", "Tarim Basin"),
+        ] {
+            assert!(got.contains(&pair), "{pair:?} in {got:?}");
+        }
+        // `Way` is followed by more of a title, not by a place word; a lowercase pinyin is no
+        // proper noun at all.
+        assert!(!got.iter().any(|(_, en)| *en == "Way"), "{got:?}");
+        assert!(!got.iter().any(|(zh, _)| *zh == "霸王之道"), "{got:?}");
     }
 
     #[test]

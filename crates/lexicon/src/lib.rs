@@ -216,10 +216,17 @@ impl Lexicon {
     /// written for another word of the same English stem (`fabric` under the key of
     /// *fabrication*, `convert` under *converter*) at [`OTHER_WORD_SHARE`] of their confidence
     /// when some entries were written as `written` is (plural endings aside); re-sorted.
+    /// When stop words join the words of `written` (`precipitation and water`: more words
+    /// than the key has terms), only entries whose words are joined so too stand for it
+    /// (`temporal and spatial variation`, not `precipitable water` of the same key).
     /// Chinese keys are not stems: their entries come as they are.
     pub fn translations_as_written(&self, lang: Lang, key: &str, written: &str) -> Vec<Entry> {
         let mut entries = self.translations(lang, key).to_vec();
         if lang == Lang::En {
+            let terms = key.split(' ').count();
+            if word_count(written) > terms {
+                entries.retain(|e| word_count(&e.written) > terms);
+            }
             let written = written.trim().to_lowercase();
             let same: Vec<bool> = entries
                 .iter()
@@ -427,6 +434,14 @@ pub fn same_english_word(a: &str, b: &str) -> bool {
     a == b || inflection_key(a) == inflection_key(b)
 }
 
+/// Words of an English text, a hyphenated one counting once (`drip - irrigation`: 2,
+/// `spatio-temporal`: 1).
+fn word_count(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
 /// Adds `entry`. When the key is there already from another origin, the two sources agree
 /// and the entry grows surer (noisy-or of both confidences, shown with the more confident
 /// source); from the same origin the more confident one stays.
@@ -497,15 +512,52 @@ mod tests {
         assert_eq!(lexicon.zh_max_chars(), 2);
     }
 
+    /// A dictionary sense, keyed as the default analyzer keys English.
+    fn sense(zh: &str, en: &str, confidence: f32) -> Pair {
+        Pair {
+            zh: zh.into(),
+            en_key: en_key(&chaxin_text::Analyzer::default_settings(), en).unwrap(),
+            en: en.into(),
+            confidence,
+        }
+    }
+
+    #[test]
+    fn words_joined_by_a_stop_word_take_only_entries_written_so() {
+        let analyzer = chaxin_text::Analyzer::default_settings();
+        let mut lexicon = Lexicon::default();
+        lexicon.add(
+            "ecdict",
+            Source::Dictionary,
+            &[
+                sense("可降水量", "precipitable water", 0.6),
+                sense("时空变化", "temporal and spatial variation", 0.8),
+                sense("滴灌", "drip irrigation", 0.9),
+            ],
+        );
+        let texts = |written: &str| -> Vec<String> {
+            let key = en_key(&analyzer, written).unwrap();
+            lexicon
+                .translations_as_written(Lang::En, &key, written)
+                .into_iter()
+                .map(|e| e.text)
+                .collect()
+        };
+        // `precipitation and water` has the key of `precipitable water`, not its meaning.
+        assert_eq!(
+            en_key(&analyzer, "precipitation and water"),
+            en_key(&analyzer, "precipitable water")
+        );
+        assert!(texts("precipitation and water").is_empty());
+        assert_eq!(texts("precipitable water"), ["可降水量"]);
+        assert_eq!(texts("Temporal and spatial variations"), ["时空变化"]);
+        // A spaced hyphen is no word.
+        assert_eq!(texts("drip - irrigation"), ["滴灌"]);
+    }
+
     #[test]
     fn a_word_s_own_senses_come_before_its_stem_mates() {
         let analyzer = chaxin_text::Analyzer::default_settings();
-        let sense = |zh: &str, en: &str, confidence: f32| Pair {
-            zh: zh.into(),
-            en_key: en_key(&analyzer, en).unwrap(),
-            en: en.into(),
-            confidence,
-        };
         let mut lexicon = Lexicon::default();
         lexicon.add(
             "ecdict",

@@ -244,7 +244,7 @@ fn lexicon_spans(cx: &Context<'_>, point: &str, tokens: &[Token]) -> Vec<Span> {
                     .any(|w| candidate.starts_with(w) || candidate.ends_with(w))
                 && (cx.lexicon.is_term(Lang::Zh, &candidate)
                     || cx.lexicon.knows(Lang::Zh, &candidate)
-                        && has_usable_form(cx, Lang::Zh, &candidate));
+                        && has_usable_form(cx, Lang::Zh, &candidate, None));
             usable.then_some((len, candidate))
         });
         match found {
@@ -288,9 +288,11 @@ fn lexicon_spans(cx: &Context<'_>, point: &str, tokens: &[Token]) -> Vec<Span> {
                 .map(|t| t.text.as_str())
                 .collect::<Vec<_>>()
                 .join(" ");
+            let written = &point[run[0].offset_from..run[n - 1].offset_to];
             let usable = |key: &str| {
                 cx.lexicon.is_term(Lang::En, key)
-                    || cx.lexicon.knows(Lang::En, key) && has_usable_form(cx, Lang::En, key)
+                    || cx.lexicon.knows(Lang::En, key)
+                        && has_usable_form(cx, Lang::En, key, Some(written))
             };
             // A hyphenated word is one term (`fluidstructur`) where a dictionary may write its
             // parts (`fluid structure interaction`): that key is tried when the first is not.
@@ -384,8 +386,9 @@ const MAX_CONCEPT_TERMS: usize = 4;
 
 /// True when a lexicon form of the key occurs in the index: only then is a multiword concept
 /// kept whole (in a one-language index its words stay separate features, as they rank best).
-fn has_usable_form(cx: &Context<'_>, lang: Lang, key: &str) -> bool {
-    lexicon_forms(cx, lang, key, None)
+/// `written`: the concept as the point writes it (see [`lexicon_forms`]).
+fn has_usable_form(cx: &Context<'_>, lang: Lang, key: &str, written: Option<&str>) -> bool {
+    lexicon_forms(cx, lang, key, written)
         .iter()
         .any(|form| is_used(cx, form))
 }
@@ -488,7 +491,7 @@ fn acronym_forms(cx: &Context<'_>, key: &str, written: &str) -> Vec<Form> {
 /// English term also gets the known terms its parts compose into.
 fn term_forms(cx: &Context<'_>, lang: Lang, key: &str, written: &str) -> Vec<Form> {
     let mut forms = lexicon_forms(cx, lang, key, Some(written));
-    let usable = has_usable_form(cx, lang, key);
+    let usable = has_usable_form(cx, lang, key, Some(written));
     match lang {
         Lang::Zh if !usable => part_forms(cx, key),
         Lang::Zh => forms,
@@ -573,48 +576,88 @@ const PART_SHARE: f32 = 0.7;
 
 /// For a Chinese word of three or more characters no dictionary translates (`海月水母`,
 /// `阵天线`): the translations of the lexicon terms inside it (`水母` jellyfish, `天线` antenna),
-/// found by forward maximum matching, at [`PART_SHARE`] of their confidence, and the
-/// [`composed_forms`] of the parts when they cover the word. A record that names the head of
-/// the concept in the other language discloses part of it.
+/// at [`PART_SHARE`] of their confidence, and the [`composed_forms`] of the parts when they
+/// cover the word. A record that names the head of the concept in the other language
+/// discloses part of it. The parts are found by maximum matching from both ends (`大功率` is
+/// `大功` and `率` forward, `大` and `功率` backward), and the forms of both kept, the forward
+/// ones first (in the order of [`forms_of_parts`]): neither direction is right for every word.
 fn part_forms(cx: &Context<'_>, word: &str) -> Vec<Form> {
     let chars: Vec<char> = word.chars().collect();
     if chars.len() < 3 {
         return Vec::new();
     }
-    // Each part's translations, and whether it stands alone as a form of the word.
-    let mut parts: Vec<(Vec<Form>, bool)> = Vec::new();
-    let mut covered = true;
-    let mut i = 0;
-    while i < chars.len() {
-        let found = (2..=(chars.len() - i).min(MAX_CONCEPT_CHARS))
+    let forward = segment(cx, &chars, false);
+    let backward = segment(cx, &chars, true);
+    let mut forms = forms_of_parts(cx, forward);
+    for form in forms_of_parts(cx, backward) {
+        match forms.iter_mut().find(|f| f.text == form.text) {
+            Some(known) => known.confidence = known.confidence.max(form.confidence),
+            None => forms.push(form),
+        }
+    }
+    forms
+}
+
+/// The parts of a word by maximum matching against the lexicon (from the end when
+/// `backward`), in the word's order: each part's translations, and whether it stands alone
+/// as a form of the word (a lone character, `阵` of `阵天线`, only composes: alone it is too
+/// vague).
+fn segment(cx: &Context<'_>, chars: &[char], backward: bool) -> Vec<(Vec<Form>, bool)> {
+    let mut parts = Vec::new();
+    let (mut start, mut end) = (0, chars.len());
+    while start < end {
+        let room = end - start;
+        let found = (2..=room.min(MAX_CONCEPT_CHARS))
             .rev()
             .filter(|&len| len < chars.len())
             .find_map(|len| {
-                let part: String = chars[i..i + len].iter().collect();
+                let range = if backward {
+                    end - len..end
+                } else {
+                    start..start + len
+                };
+                let part: String = chars[range].iter().collect();
                 if is_function_word(&part) {
                     return None;
                 }
                 let translations = lexicon_forms(cx, Lang::Zh, &part, None);
                 (!translations.is_empty()).then_some((len, translations))
             });
-        match found {
-            Some((len, translations)) => {
-                parts.push((translations, true));
-                i += len;
-            }
+        let (len, part) = match found {
+            Some((len, translations)) => (len, (translations, true)),
             None => {
-                // A lone character (`阵` of `阵天线`) only composes: alone it is too vague.
-                let single = if FUNCTION_CHARS.contains(chars[i]) {
+                let c = if backward {
+                    chars[end - 1]
+                } else {
+                    chars[start]
+                };
+                let single = if FUNCTION_CHARS.contains(c) {
                     Vec::new()
                 } else {
-                    lexicon_forms(cx, Lang::Zh, &chars[i].to_string(), None)
+                    lexicon_forms(cx, Lang::Zh, &c.to_string(), None)
                 };
-                covered &= !single.is_empty();
-                parts.push((single, false));
-                i += 1;
+                (1, (single, false))
             }
+        };
+        parts.push(part);
+        if backward {
+            end -= len;
+        } else {
+            start += len;
         }
     }
+    if backward {
+        parts.reverse();
+    }
+    parts
+}
+
+/// The forms a word's parts give it: their composition when every part translates, then
+/// the parts that stand alone.
+fn forms_of_parts(cx: &Context<'_>, parts: Vec<(Vec<Form>, bool)>) -> Vec<Form> {
+    let covered = parts
+        .iter()
+        .all(|(translations, _)| !translations.is_empty());
     let whole: Vec<Vec<Form>> = parts.iter().map(|(t, _)| t.clone()).collect();
     let mut forms = if covered {
         composed_forms(cx, Lang::Zh, &whole)
@@ -853,7 +896,9 @@ pub fn extract(cx: &Context<'_>, point: &str) -> Vec<Feature> {
         } else {
             lexicon_forms(cx, lang, &key, Some(&text))
         };
-        if han && !generic && forms.is_empty() {
+        // A word whose translations the index never uses (`压力梯度` → *baric gradient*) is
+        // as untranslated as one with none.
+        if han && !generic && !forms.iter().any(|form| is_used(cx, form)) {
             forms = part_forms(cx, &key);
             forms.extend(pinyin_forms(cx, &key));
         }
@@ -876,7 +921,7 @@ pub fn extract(cx: &Context<'_>, point: &str) -> Vec<Feature> {
                 .map(|t| t.text.as_str())
                 .collect();
             if parts.len() >= 2 {
-                let usable = has_usable_form(cx, lang, &key);
+                let usable = has_usable_form(cx, lang, &key, Some(&text));
                 forms.extend(english_part_forms(cx, &parts, !usable));
             }
         }
@@ -1465,22 +1510,52 @@ mod tests {
         );
     }
 
-    #[test]
-    fn forms_the_index_never_uses_give_way() {
+    /// The forms of the first concept of `point`, in an index where only the terms `occurs`
+    /// lets through occur.
+    fn first_forms(lexicon: &Lexicon, occurs: &dyn Fn(&str) -> bool, point: &str) -> Vec<String> {
         let analyzer = Analyzer::default_settings();
         let generic = generic_terms(&analyzer);
-        let lexicon = lexicon();
         let cx = Context {
             analyzer: &analyzer,
-            lexicon: &lexicon,
+            lexicon,
             synonyms: &BTreeMap::new(),
             generic: &generic,
             idf: &|_| 1.0,
-            occurs: &|t: &str| t != "sens",
+            occurs,
         };
-        let f = extract(&cx, "软测量");
-        let forms: Vec<&str> = f[0].forms.iter().map(|f| f.text.as_str()).collect();
+        let f = extract(&cx, point);
+        f[0].forms.iter().map(|f| f.text.clone()).collect()
+    }
+
+    #[test]
+    fn forms_the_index_never_uses_give_way() {
+        let forms = first_forms(&lexicon(), &|t: &str| t != "sens", "软测量");
         assert_eq!(forms, ["soft sensor"]);
+    }
+
+    #[test]
+    fn a_word_whose_translations_the_index_never_uses_translates_by_its_parts() {
+        let lexicon = lexicon_of(
+            Source::Dictionary,
+            &[
+                pair("压力梯度", "baric gradient", 0.7),
+                pair("压力", "pressure", 0.9),
+                pair("梯度", "gradient", 0.9),
+                pair("大功", "great merit", 0.7),
+                pair("功率", "power", 0.9),
+                pair("大", "big", 0.8),
+            ],
+        );
+        let occurs = |t: &str| t != "baric";
+        assert_eq!(
+            first_forms(&lexicon, &occurs, "压力梯度"),
+            ["pressure", "gradient"]
+        );
+        // Matched from the front, `大功率` is 大功 + 率; from the back, 大 + 功率: both count.
+        assert_eq!(
+            first_forms(&lexicon, &occurs, "大功率"),
+            ["great merit", "power"]
+        );
     }
 
     #[test]
