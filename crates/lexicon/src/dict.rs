@@ -102,7 +102,7 @@ const PLACE_WORDS: &[&str] = &[
 /// their own; but the name is the one English writes (often not the pinyin: 喀什 is *Kashgar*,
 /// not *Kashi*). A name is one to three capitalised words; a run followed by anything but
 /// the end of its clause or a place word (`Way of the Overlord`) is no name.
-fn place_names(gloss: &str) -> impl Iterator<Item = &str> {
+fn place_names(gloss: &str) -> impl Iterator<Item = String> + '_ {
     let clause = gloss.split([',', ';']).next().unwrap_or("").trim();
     let clause = clause.strip_prefix("the ").unwrap_or(clause);
     clause.split(" or ").filter_map(|alternative| {
@@ -123,11 +123,7 @@ fn place_names(gloss: &str) -> impl Iterator<Item = &str> {
         if name_words == 0 || name_words > 3 || letters < 4 || !followed_well {
             return None;
         }
-        // The name is the text up to its last word (words are separated by single spaces in
-        // CC-CEDICT; the end is found in `alternative` itself to keep a borrowed slice).
-        let last = words[name_words - 1];
-        let end = alternative.find(last).map(|at| at + last.len())?;
-        Some(&alternative[..end])
+        Some(words[..name_words].join(" "))
     })
 }
 
@@ -187,7 +183,7 @@ pub fn read_cedict(reader: impl BufRead, keys: &KeyMaker) -> Result<Vec<Pair>, D
                 .map(str::to_string)
                 .collect();
             if proper {
-                senses.extend(place_names(&strip_brackets(gloss)).map(str::to_string));
+                senses.extend(place_names(&strip_brackets(gloss)));
             }
             for sense in &senses {
                 let sense = sense.trim();
@@ -439,7 +435,9 @@ mod tests {
                     和田 和田 [He2 tian2] /Hotan, city and prefecture in Xinjiang/Wada (Japanese surname and place name)/\n\
                     塔里木 塔里木 [Ta3 li3 mu4] /the Tarim Basin in southern Xinjiang/\n\
                     霸王之道 霸王之道 [ba4 wang2 zhi1 dao4] /Way of the Overlord/\n\
-                    五斗米道 五斗米道 [Wu3 dou3 mi3 Dao4] /Way of the Five Pecks of Rice/\n";
+                    五斗米道 五斗米道 [Wu3 dou3 mi3 Dao4] /Way of the Five Pecks of Rice/\n\
+                    上證綜合指數 上证综合指数 [Shang4 zheng4 zong1 he2 zhi3 shu4] /SSE (Shanghai Stock Exchange) Composite Index/\n\
+                    伊思邁爾 伊思迈尔 [Yi1 si1 mai4 er3] /Shah Ismail I (1487-1524), founder of Persian Safavid dynasty/\n";
         let pairs = read_cedict(text.as_bytes(), &keys()).unwrap();
         let got: Vec<(&str, &str)> = pairs
             .iter()
@@ -450,6 +448,9 @@ mod tests {
             ("喀什", "Qeshqer"),
             ("和田", "Hotan"),
             ("塔里木", "Tarim Basin"),
+            // Words as the gloss has them, one space apart, the last one whole.
+            ("上证综合指数", "SSE Composite Index"),
+            ("伊思迈尔", "Shah Ismail I"),
         ] {
             assert!(got.contains(&pair), "{pair:?} in {got:?}");
         }
