@@ -415,7 +415,7 @@ fn a_hold_out_can_spare_the_papers_no_evaluation_judges() {
     assert!(!bad.status.success());
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert!(
-        stderr.contains("test.tsv, line 2") && stderr.contains("`most`"),
+        stderr.contains("test.tsv:2:") && stderr.contains("`most`"),
         "{stderr}"
     );
 }

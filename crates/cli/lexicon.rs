@@ -169,34 +169,11 @@ fn build(args: BuildArgs) -> Result<()> {
 fn judged_papers(dirs: &[PathBuf]) -> Result<HashSet<String>> {
     let mut papers = HashSet::new();
     for dir in dirs {
-        let path = dir.join("qrels").join("test.tsv");
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
-        for (n, line) in text.lines().enumerate().skip(1) {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let mut columns = line.split('\t');
-            let (Some(_), Some(doc), Some(grade)) =
-                (columns.next(), columns.next(), columns.next())
-            else {
-                bail!(
-                    "{}, line {}: expected query-id, corpus-id and score",
-                    path.display(),
-                    n + 1
-                );
-            };
-            let grade: i32 = grade.trim().parse().with_context(|| {
-                format!(
-                    "{}, line {}: the score `{grade}` is not a number",
-                    path.display(),
-                    n + 1
-                )
-            })?;
-            if grade > 0 {
-                papers.insert(chaxin_lexicon::mine::paper_of_document(doc).to_string());
-            }
-        }
+        let qrels = chaxin_eval::load_qrels(dir)?;
+        let judged = qrels.values().flatten().filter(|(_, &grade)| grade > 0);
+        papers.extend(
+            judged.map(|(doc, _)| chaxin_lexicon::mine::paper_of_document(doc).to_string()),
+        );
     }
     Ok(papers)
 }

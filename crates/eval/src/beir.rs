@@ -99,6 +99,17 @@ pub fn load(dir: &Path) -> Result<Dataset, EvalError> {
     );
     let docs: Vec<Doc> = jsonl(&dir.join("corpus.jsonl"))?;
     let queries: Vec<Query> = jsonl(&dir.join("queries.jsonl"))?;
+    Ok(Dataset {
+        name,
+        docs,
+        queries: queries.into_iter().map(|q| (q.id, q.text)).collect(),
+        qrels: load_qrels(dir)?,
+    })
+}
+
+/// The graded judgments of `dir` (`qrels/test.tsv`: `query-id<TAB>corpus-id<TAB>score`, an
+/// optional header line), as `qrels[query][doc] = grade`.
+pub fn load_qrels(dir: &Path) -> Result<HashMap<String, HashMap<String, i32>>, EvalError> {
     let qrels_path = dir.join("qrels").join("test.tsv");
     let mut qrels: HashMap<String, HashMap<String, i32>> = HashMap::new();
     for (i, line) in read(&qrels_path)?.lines().enumerate() {
@@ -127,10 +138,5 @@ pub fn load(dir: &Path) -> Result<Dataset, EvalError> {
             .or_default()
             .insert(doc.to_string(), grade);
     }
-    Ok(Dataset {
-        name,
-        docs,
-        queries: queries.into_iter().map(|q| (q.id, q.text)).collect(),
-        qrels,
-    })
+    Ok(qrels)
 }

@@ -7,5 +7,5 @@ mod beir;
 pub mod metrics;
 mod run;
 
-pub use beir::{load, Dataset, EvalError};
+pub use beir::{load, load_qrels, Dataset, EvalError};
 pub use run::{evaluate, markdown_table, trec_run, Mode, QueryScores, SetReport};
