@@ -178,12 +178,10 @@ pub fn read_cedict(reader: impl BufRead, keys: &KeyMaker) -> Result<Vec<Pair>, D
             {
                 continue;
             }
-            let mut senses: Vec<String> = strip_brackets(gloss)
-                .split(';')
-                .map(str::to_string)
-                .collect();
+            let stripped = strip_brackets(gloss);
+            let mut senses: Vec<String> = stripped.split(';').map(str::to_string).collect();
             if proper {
-                senses.extend(place_names(&strip_brackets(gloss)));
+                senses.extend(place_names(&stripped));
             }
             for sense in &senses {
                 let sense = sense.trim();

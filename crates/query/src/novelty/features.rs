@@ -491,7 +491,7 @@ fn acronym_forms(cx: &Context<'_>, key: &str, written: &str) -> Vec<Form> {
 /// English term also gets the known terms its parts compose into.
 fn term_forms(cx: &Context<'_>, lang: Lang, key: &str, written: &str) -> Vec<Form> {
     let mut forms = lexicon_forms(cx, lang, key, Some(written));
-    let usable = has_usable_form(cx, lang, key, Some(written));
+    let usable = forms.iter().any(|form| is_used(cx, form));
     match lang {
         Lang::Zh if !usable => part_forms(cx, key),
         Lang::Zh => forms,
@@ -1192,6 +1192,18 @@ mod tests {
         synonyms: &BTreeMap<String, Vec<String>>,
         idf: &dyn Fn(&str) -> f32,
     ) -> Vec<Feature> {
+        extract_in(point, lexicon, synonyms, idf, &|_| true)
+    }
+
+    /// The features of `point` in an index where the terms have `idf` and only those `occurs`
+    /// lets through occur.
+    fn extract_in(
+        point: &str,
+        lexicon: &Lexicon,
+        synonyms: &BTreeMap<String, Vec<String>>,
+        idf: &dyn Fn(&str) -> f32,
+        occurs: &dyn Fn(&str) -> bool,
+    ) -> Vec<Feature> {
         let analyzer = Analyzer::default_settings();
         let generic = generic_terms(&analyzer);
         let cx = Context {
@@ -1200,7 +1212,7 @@ mod tests {
             synonyms,
             generic: &generic,
             idf,
-            occurs: &|_| true,
+            occurs,
         };
         extract(&cx, point)
     }
@@ -1415,23 +1427,17 @@ mod tests {
 
     #[test]
     fn the_commonest_concept_is_not_essential() {
-        let lexicon = lexicon();
-        let analyzer = Analyzer::default_settings();
-        let generic = generic_terms(&analyzer);
         // 神经网络 is common in the index (its English form even more), the others are rare.
         let idf = |t: &str| match t {
             "神经网络" | "神经" | "网络" | "neural" | "network" => 1.0,
             _ => 8.0,
         };
-        let cx = Context {
-            analyzer: &analyzer,
-            lexicon: &lexicon,
-            synonyms: &BTreeMap::new(),
-            generic: &generic,
-            idf: &idf,
-            occurs: &|_| true,
-        };
-        let f = extract(&cx, "神经网络软测量锅炉烟气氮氧化物");
+        let f = with_idf(
+            "神经网络软测量锅炉烟气氮氧化物",
+            &lexicon(),
+            &BTreeMap::new(),
+            &idf,
+        );
         let nn = f.iter().find(|f| f.text == "神经网络").unwrap();
         assert!(!nn.essential);
         assert!(
@@ -1513,17 +1519,7 @@ mod tests {
     /// The forms of the first concept of `point`, in an index where only the terms `occurs`
     /// lets through occur.
     fn first_forms(lexicon: &Lexicon, occurs: &dyn Fn(&str) -> bool, point: &str) -> Vec<String> {
-        let analyzer = Analyzer::default_settings();
-        let generic = generic_terms(&analyzer);
-        let cx = Context {
-            analyzer: &analyzer,
-            lexicon,
-            synonyms: &BTreeMap::new(),
-            generic: &generic,
-            idf: &|_| 1.0,
-            occurs,
-        };
-        let f = extract(&cx, point);
+        let f = extract_in(point, lexicon, &BTreeMap::new(), &|_| 1.0, occurs);
         f[0].forms.iter().map(|f| f.text.clone()).collect()
     }
 
