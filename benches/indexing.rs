@@ -6,6 +6,8 @@
 //!
 //! Run: `cargo bench --bench indexing` (criterion prints time and elements/s for each).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

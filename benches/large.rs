@@ -15,6 +15,8 @@
 //! without, so without cross-language expansion). `novelty` does the same with the 3-point novelty
 //! requests of `benches/novelty-mix.json` (full responses: evidence, passages, hit counts).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

@@ -1,12 +1,12 @@
 //! End-to-end tests of facets, date sorting and cursor pagination (`search_after`) over the
 //! fixture corpus (real CSL, arXiv and patent records).
 
-mod common;
-
 use std::collections::HashSet;
 
 use common::{enc, fixtures, ids, Server};
 use serde_json::Value;
+
+use crate::common;
 
 fn start() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -1,11 +1,11 @@
 //! The `chaxin` command line: index (summary, rejects, --strict), search, import and the
 //! terminology mining of `lexicon build --records`.
 
-mod common;
-
 use std::process::Command;
 
 use common::fixtures;
+
+use crate::common;
 
 fn chaxin(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_chaxin"))
@@ -142,10 +142,16 @@ fn killing_an_ingest_leaves_the_last_commit_intact() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_chaxin"))
         .args(["index", "--index", index_s, "--input"])
         .arg(&data)
-        .stderr(std::process::Stdio::null())
+        .env("RUST_LOG", "chaxin_ingest=debug")
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(700));
+    // Killed once its first batch is in the writer: under way, nothing of it committed.
+    let stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let under_way = std::io::BufRead::lines(stderr)
+        .map_while(Result::ok)
+        .any(|line| line.contains("batch added, not committed"));
+    assert!(under_way, "the ingest ended without adding a batch");
     child.kill().unwrap(); // SIGKILL
     let _ = child.wait();
     let stats = chaxin(&["search", "--index", index_s, "--json", "--limit", "1", ""]);

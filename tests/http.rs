@@ -1,10 +1,10 @@
 //! End-to-end tests: the real server over HTTP, on the fixture corpus (real CSL, arXiv and
 //! patent records in tests/fixtures/corpus.ndjson).
 
-mod common;
-
 use common::{enc, fixtures, ids, Server};
 use serde_json::Value;
+
+use crate::common;
 
 fn start() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -1,10 +1,10 @@
 //! End-to-end tests of novelty search (`POST /v1/novelty`) and of the expert query language on
 //! `GET /v1/search`, over real records (tests/fixtures/corpus.ndjson).
 
-mod common;
-
 use common::{enc, fixtures, Server};
 use serde_json::{json, Value};
+
+use crate::common;
 
 fn start() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().expect("tempdir");

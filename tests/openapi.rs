@@ -2,12 +2,12 @@
 //! (`chaxin_api::ROUTES`) and nothing it does not serve, with each route's access as its
 //! security; the API page renders it.
 
-mod common;
-
 use std::collections::BTreeSet;
 
 use common::{fixtures, Server};
 use serde_json::Value;
+
+use crate::common;
 
 const WRITE_KEY: &str = "write-key-for-openapi-test";
 

@@ -2,10 +2,10 @@
 //! novelty) and imports of reference-manager exports (`POST /v1/documents?format=`), over
 //! real records (tests/fixtures/corpus.ndjson).
 
-mod common;
-
 use common::{enc, fixtures, Server};
 use serde_json::{json, Value};
+
+use crate::common;
 
 fn start() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().expect("tempdir");

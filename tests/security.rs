@@ -2,8 +2,6 @@
 //! issue), against the real server on loopback. `scripts/probe.sh` runs the same hostile
 //! cases at full size on the shipped corpus and prints what each got.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -11,6 +9,8 @@ use std::time::{Duration, Instant};
 use chaxin_api::{Access, ROUTES};
 use common::{enc, fixtures, Server};
 use serde_json::{json, Value};
+
+use crate::common;
 
 const READ_KEY: &str = "read-key-for-the-security-test";
 const WRITE_KEY: &str = "write-key-for-the-security-test";

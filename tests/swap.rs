@@ -2,13 +2,12 @@
 //! (over HTTP, and with `chaxin index --publish`), and searches switch to it while a search load
 //! runs: no request fails, and no client sees the old index again once it has seen the new one.
 
-mod common;
-
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use common::{enc, fixtures, id_of, new_records, Server};
 use serde_json::Value;
+
+use crate::common;
 
 const WRITE_KEY: &str = "write-key-for-swap-test-01";
 
@@ -69,10 +68,12 @@ fn searches_switch_to_a_rebuilt_index_without_a_failed_request() {
 
     // Four clients search while the alias switches.
     let switched = AtomicBool::new(false);
+    // The switch waits until every client has had an answer from the old index.
+    let searching = std::sync::Barrier::new(5);
     let results: Vec<(usize, usize, Vec<String>)> = std::thread::scope(|scope| {
         let clients: Vec<_> = (0..4)
             .map(|_| {
-                let (server, switched, query) = (&server, &switched, &query);
+                let (server, switched, query, searching) = (&server, &switched, &query, &searching);
                 let (old_top, target) = (&old_top, &target);
                 scope.spawn(move || {
                     let (mut requests, mut failures, mut problems) = (0, 0, Vec::new());
@@ -84,6 +85,9 @@ fn searches_switch_to_a_rebuilt_index_without_a_failed_request() {
                         }
                         let (status, top) = top_hit(server, query);
                         requests += 1;
+                        if requests == 1 {
+                            searching.wait();
+                        }
                         if status != 200 {
                             failures += 1;
                             continue;
@@ -105,7 +109,7 @@ fn searches_switch_to_a_rebuilt_index_without_a_failed_request() {
                 })
             })
             .collect();
-        std::thread::sleep(Duration::from_millis(300));
+        searching.wait();
         let (status, v) = call(
             &server,
             "POST",

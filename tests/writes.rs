@@ -2,10 +2,10 @@
 //! DELETE, API keys, all-or-nothing validation, and concurrent writers. Records are real ones
 //! from the shipped corpus (`index-data/`) that the fixture corpus does not hold.
 
-mod common;
-
-use common::{enc, fixtures, id_of, new_records, Server};
+use common::{enc, fixtures, id_of, new_records, wait_for_log, Server};
 use serde_json::Value;
+
+use crate::common;
 
 const READ_KEY: &str = "read-key-for-tests-0001";
 const WRITE_KEY: &str = "write-key-for-tests-0001";
@@ -363,12 +363,18 @@ fn concurrent_uploads_are_serialised_and_all_land() {
     assert_eq!(documents(&server), before + 120);
 }
 
+/// How long a test waits for the server to report an event it caused (generous: CI is slow).
+const UNDER_WAY: std::time::Duration = std::time::Duration::from_secs(30);
+
 #[test]
 fn killing_the_server_during_an_upload_loses_nothing_acknowledged() {
     use std::io::Write;
     let dir = tempfile::tempdir().expect("tempdir");
     let index = dir.path().join("index");
-    let keys = [("CHAXIN_WRITE_KEY", WRITE_KEY)];
+    let keys = [
+        ("CHAXIN_WRITE_KEY", WRITE_KEY),
+        ("RUST_LOG", "info,chaxin::write=debug"),
+    ];
     let mut server = Server::start_with(&index, &fixtures(), &[], &keys);
     let records = new_records(200);
     let (acknowledged, interrupted) = records.split_at(100);
@@ -388,7 +394,7 @@ fn killing_the_server_during_an_upload_loses_nothing_acknowledged() {
     stream
         .write_all(&body.as_bytes()[..body.len() / 2])
         .expect("half the body");
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    wait_for_log(&server, "upload body:", 1, UNDER_WAY);
     server.kill();
 
     let server = Server::start_with(&index, &fixtures(), &[], &keys);
@@ -417,7 +423,10 @@ fn sigterm_lets_an_upload_in_flight_finish_and_commit() {
     use std::io::{Read as _, Write};
     let dir = tempfile::tempdir().expect("tempdir");
     let index = dir.path().join("index");
-    let keys = [("CHAXIN_WRITE_KEY", WRITE_KEY)];
+    let keys = [
+        ("CHAXIN_WRITE_KEY", WRITE_KEY),
+        ("RUST_LOG", "info,chaxin::write=debug"),
+    ];
     let mut server = Server::start_with(&index, &fixtures(), &[], &keys);
     let before = documents(&server);
     let records = new_records(150);
@@ -432,9 +441,9 @@ fn sigterm_lets_an_upload_in_flight_finish_and_commit() {
     stream.write_all(head.as_bytes()).expect("head");
     let (first, rest) = body.as_bytes().split_at(body.len() / 2);
     stream.write_all(first).expect("first half");
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    wait_for_log(&server, "upload body:", 1, UNDER_WAY);
     server.terminate();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    wait_for_log(&server, "SIGTERM received", 1, UNDER_WAY);
     stream.write_all(rest).expect("second half");
     let mut answer = String::new();
     let _ = stream.read_to_string(&mut answer);

@@ -157,8 +157,9 @@ fn matches(keys: &[String], presented: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use actix_web::test::TestRequest;
+
+    use super::*;
 
     const READ: &str = "read-key-0123456789";
     const WRITE: &str = "write-key-0123456789";

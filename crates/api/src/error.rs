@@ -5,111 +5,82 @@ use actix_web::{HttpResponse, ResponseError};
 use chaxin_query::SearchError;
 use serde::Serialize;
 
-/// Stable error codes. Clients may match on them; they never change meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// The body is not valid JSON (400).
-    MalformedJson,
-    /// The query string does not parse (400); `column` says where.
-    QuerySyntax,
-    /// A request parameter is unknown or malformed (400).
-    BadRequest,
-    /// A value has the wrong type or is out of range (422); `field` says which.
-    InvalidField,
-    /// The body is larger than the limit (413).
-    PayloadTooLarge,
-    /// The body is not JSON (415).
-    UnsupportedMediaType,
-    /// No such route (404).
-    NotFound,
-    /// No record with that id (404).
-    DocumentNotFound,
-    /// The route exists, the method does not (405).
-    MethodNotAllowed,
-    /// No usable API key was sent (401).
-    Unauthorized,
-    /// The key does not grant this, or writes are disabled (403).
-    Forbidden,
-    /// Lines of an NDJSON upload are invalid; nothing was committed (422); `errors` lists them.
-    InvalidDocuments,
-    /// Another writer (a `chaxin index` run) holds the index (409).
-    IndexLocked,
-    /// No index with that name (404).
-    IndexNotFound,
-    /// An index with that name exists (409).
-    IndexExists,
-    /// The index is served as `main` and cannot be deleted (409).
-    IndexInUse,
-    /// The request took longer than the server's limit (503); the engine may still finish
-    /// the work, the answer is not waited for.
-    Timeout,
-    /// A fault on our side (500); details are in the server log.
-    Internal,
-    /// The most writes the server admits are running or queued (429, with `Retry-After`).
-    TooManyWrites,
-    /// An upload's body stalled or arrived slower than the minimum rate; nothing was
-    /// committed (408).
-    BodyTimeout,
+/// Declares [`ErrorCode`] from one table: each code once, with its name in answers, its HTTP
+/// status and its description (the doc comment); [`ErrorCode::ALL`], [`ErrorCode::as_str`],
+/// [`ErrorCode::status`] and [`ErrorCode::description`] (the OpenAPI document's list of codes)
+/// are generated from it.
+macro_rules! error_codes {
+    ($( $(#[doc = $doc:literal])+ $variant:ident = ($name:literal, $status:ident), )+) => {
+        /// Stable error codes. Clients may match on them; they never change meaning.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+        pub enum ErrorCode {
+            $( $(#[doc = $doc])+ #[serde(rename = $name)] $variant, )+
+        }
+
+        impl ErrorCode {
+            /// Every code, in the table's order.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant),+];
+
+            /// The code as it appears in answers (`malformed_json`).
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $name,)+ }
+            }
+
+            /// The HTTP status answers with this code have.
+            pub(crate) fn status(self) -> StatusCode {
+                match self { $(ErrorCode::$variant => StatusCode::$status,)+ }
+            }
+
+            /// What the code means, as its doc comment says.
+            pub(crate) fn description(self) -> &'static str {
+                match self { $(ErrorCode::$variant => concat!($($doc),+).trim_ascii(),)+ }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    /// Every code, for the API description.
-    pub const ALL: [ErrorCode; 20] = [
-        ErrorCode::MalformedJson,
-        ErrorCode::QuerySyntax,
-        ErrorCode::BadRequest,
-        ErrorCode::InvalidField,
-        ErrorCode::PayloadTooLarge,
-        ErrorCode::UnsupportedMediaType,
-        ErrorCode::NotFound,
-        ErrorCode::DocumentNotFound,
-        ErrorCode::MethodNotAllowed,
-        ErrorCode::Unauthorized,
-        ErrorCode::Forbidden,
-        ErrorCode::InvalidDocuments,
-        ErrorCode::IndexLocked,
-        ErrorCode::IndexNotFound,
-        ErrorCode::IndexExists,
-        ErrorCode::IndexInUse,
-        ErrorCode::Timeout,
-        ErrorCode::Internal,
-        ErrorCode::TooManyWrites,
-        ErrorCode::BodyTimeout,
-    ];
-
-    /// The code as it appears in answers (`malformed_json`).
-    pub fn as_str(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default()
-    }
-
-    pub(crate) fn status(self) -> StatusCode {
-        match self {
-            ErrorCode::MalformedJson | ErrorCode::QuerySyntax | ErrorCode::BadRequest => {
-                StatusCode::BAD_REQUEST
-            }
-            ErrorCode::InvalidField | ErrorCode::InvalidDocuments => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
-            ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
-            ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-            ErrorCode::IndexLocked | ErrorCode::IndexExists | ErrorCode::IndexInUse => {
-                StatusCode::CONFLICT
-            }
-            ErrorCode::IndexNotFound => StatusCode::NOT_FOUND,
-            ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ErrorCode::NotFound | ErrorCode::DocumentNotFound => StatusCode::NOT_FOUND,
-            ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ErrorCode::Timeout => StatusCode::SERVICE_UNAVAILABLE,
-            ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorCode::TooManyWrites => StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
-        }
-    }
+error_codes! {
+    /// The body is not valid JSON.
+    MalformedJson = ("malformed_json", BAD_REQUEST),
+    /// The query string does not parse; `column` says where.
+    QuerySyntax = ("query_syntax", BAD_REQUEST),
+    /// A request parameter is unknown or malformed.
+    BadRequest = ("bad_request", BAD_REQUEST),
+    /// A value has the wrong type or is out of range; `field` says which.
+    InvalidField = ("invalid_field", UNPROCESSABLE_ENTITY),
+    /// The body is larger than the limit.
+    PayloadTooLarge = ("payload_too_large", PAYLOAD_TOO_LARGE),
+    /// The body's media type is not one the route takes (JSON, or NDJSON for uploads).
+    UnsupportedMediaType = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE),
+    /// No such route.
+    NotFound = ("not_found", NOT_FOUND),
+    /// No record with that id.
+    DocumentNotFound = ("document_not_found", NOT_FOUND),
+    /// The route exists, the method does not.
+    MethodNotAllowed = ("method_not_allowed", METHOD_NOT_ALLOWED),
+    /// No usable API key was sent.
+    Unauthorized = ("unauthorized", UNAUTHORIZED),
+    /// The key does not grant this, or writes are disabled.
+    Forbidden = ("forbidden", FORBIDDEN),
+    /// Lines of an NDJSON upload are invalid; nothing was committed; `errors` lists them.
+    InvalidDocuments = ("invalid_documents", UNPROCESSABLE_ENTITY),
+    /// Another writer (a `chaxin index` run) holds the index.
+    IndexLocked = ("index_locked", CONFLICT),
+    /// No index with that name.
+    IndexNotFound = ("index_not_found", NOT_FOUND),
+    /// An index with that name exists.
+    IndexExists = ("index_exists", CONFLICT),
+    /// The index is served as `main` and cannot be deleted.
+    IndexInUse = ("index_in_use", CONFLICT),
+    /// The request took longer than the server's limit; its work is stopped.
+    Timeout = ("timeout", SERVICE_UNAVAILABLE),
+    /// A fault on our side; details are in the server log.
+    Internal = ("internal", INTERNAL_SERVER_ERROR),
+    /// The most writes the server admits are running or queued (see `Retry-After`).
+    TooManyWrites = ("too_many_writes", TOO_MANY_REQUESTS),
+    /// An upload's body stalled or arrived slower than the minimum rate; nothing was
+    /// committed.
+    BodyTimeout = ("body_timeout", REQUEST_TIMEOUT),
 }
 
 /// An error answer.
@@ -248,5 +219,30 @@ impl ResponseError for ApiError {
             ));
         }
         response.json(ErrorBody { error: self })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_named_once_and_answers_with_its_name_status_and_meaning() {
+        let mut names = std::collections::HashSet::new();
+        for &code in ErrorCode::ALL {
+            assert!(names.insert(code.as_str()), "{} twice", code.as_str());
+            let json = serde_json::to_value(code).expect("serialise");
+            assert_eq!(json, code.as_str(), "{code:?}");
+            assert!(code.status().is_client_error() || code.status().is_server_error());
+            assert!(code.description().ends_with('.'), "{code:?}");
+            let answer = ApiError::new(code, "x").error_response();
+            assert_eq!(answer.status(), code.status(), "{code:?}");
+        }
+        assert_eq!(names.len(), 20);
+        assert_eq!(
+            ErrorCode::BodyTimeout.description(),
+            "An upload's body stalled or arrived slower than the minimum rate; nothing was \
+             committed."
+        );
     }
 }

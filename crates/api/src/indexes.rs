@@ -7,7 +7,6 @@
 //! until it ends, so a switch never fails a request: it only decides which index the next
 //! requests read. The served index cannot be deleted.
 
-use crate::error::ErrorBody;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -226,7 +225,7 @@ impl Catalog {
 }
 
 /// `GET /v1/indexes`.
-#[utoipa::path(get, path = "/v1/indexes", tag = "indexes", responses((status = 200, body = Vec<IndexInfo>), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody)))]
+#[utoipa::path(get, path = "/v1/indexes", tag = "indexes", responses((status = 200, body = Vec<IndexInfo>)))]
 pub(crate) async fn list(
     state: actix_web::web::Data<crate::AppState>,
 ) -> Result<actix_web::HttpResponse, ApiError> {
@@ -245,7 +244,7 @@ struct NewIndex {
 }
 
 /// `POST /v1/indexes`: `{"name": "…"}` creates an empty index.
-#[utoipa::path(post, path = "/v1/indexes", tag = "indexes", request_body(content = String, content_type = "application/json", description = "`{\"name\": \"2026-11\"}`"), responses((status = 201, body = IndexInfo), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody), (status = 429, description = "`too_many_writes` (see `Retry-After`)", body = ErrorBody)))]
+#[utoipa::path(post, path = "/v1/indexes", tag = "indexes", request_body(content = String, content_type = "application/json", description = "`{\"name\": \"2026-11\"}`"), responses((status = 201, body = IndexInfo)))]
 pub(crate) async fn create(
     req: actix_web::HttpRequest,
     payload: actix_web::web::Payload,
@@ -265,7 +264,7 @@ pub(crate) async fn create(
 }
 
 /// `DELETE /v1/indexes/{name}`.
-#[utoipa::path(delete, path = "/v1/indexes/{name}", tag = "indexes", params(("name" = String, Path)), responses((status = 200, description = "deleted"), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 409, description = "conflict", body = ErrorBody), (status = 429, description = "`too_many_writes` (see `Retry-After`)", body = ErrorBody)))]
+#[utoipa::path(delete, path = "/v1/indexes/{name}", tag = "indexes", params(("name" = String, Path)), responses((status = 200, description = "deleted")))]
 pub(crate) async fn delete(
     path: actix_web::web::Path<String>,
     state: actix_web::web::Data<crate::AppState>,
@@ -280,7 +279,7 @@ pub(crate) async fn delete(
 }
 
 /// `GET /v1/aliases`.
-#[utoipa::path(get, path = "/v1/aliases", tag = "indexes", responses((status = 200, description = "`{\"main\": \"<index>\"}`"), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody)))]
+#[utoipa::path(get, path = "/v1/aliases", tag = "indexes", responses((status = 200, description = "`{\"main\": \"<index>\"}`")))]
 pub(crate) async fn aliases(
     state: actix_web::web::Data<crate::AppState>,
 ) -> actix_web::HttpResponse {
@@ -297,7 +296,7 @@ struct AliasSwitch {
 }
 
 /// `POST /v1/aliases`: `{"alias": "main", "index": "…"}` switches searches atomically.
-#[utoipa::path(post, path = "/v1/aliases", tag = "indexes", request_body(content = String, content_type = "application/json", description = "`{\"alias\": \"main\", \"index\": \"2026-11\"}`"), responses((status = 200, description = "`{\"main\", \"previous\"}`"), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody), (status = 429, description = "`too_many_writes` (see `Retry-After`)", body = ErrorBody)))]
+#[utoipa::path(post, path = "/v1/aliases", tag = "indexes", request_body(content = String, content_type = "application/json", description = "`{\"alias\": \"main\", \"index\": \"2026-11\"}`"), responses((status = 200, description = "`{\"main\", \"previous\"}`")))]
 pub(crate) async fn switch(
     req: actix_web::HttpRequest,
     payload: actix_web::web::Payload,

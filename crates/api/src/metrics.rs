@@ -5,7 +5,6 @@
 //! number of series stays bounded whatever clients send; methods outside the route table are
 //! labelled `other`, unrouted requests `unmatched`.
 
-use crate::error::ErrorBody;
 use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry};
 
 use crate::error::ApiError;
@@ -85,7 +84,7 @@ pub(crate) fn method_label(method: &actix_web::http::Method) -> &'static str {
 }
 
 /// `GET /metrics`.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain"), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody)))]
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain")))]
 pub(crate) async fn metrics(
     state: actix_web::web::Data<crate::AppState>,
 ) -> Result<actix_web::HttpResponse, ApiError> {

@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::auth::Access;
 use crate::error::ErrorCode;
-use crate::table::Verb;
+use crate::table::{RouteSpec, Verb};
 use crate::{documents, indexes, metrics, routes};
 
 #[derive(OpenApi)]
@@ -40,7 +40,7 @@ use crate::{documents, indexes, metrics, routes};
         indexes::aliases,
         indexes::switch,
     ),
-    components(schemas(ErrorCode)),
+    components(schemas(ErrorCode, crate::error::ErrorBody)),
     modifiers(&Security, &ErrorCodes, &AccessFromTable),
     tags(
         (name = "search", description = "Search in the expert language"),
@@ -105,7 +105,44 @@ impl Modify for AccessFromTable {
                 description.push_str("\n\n");
             }
             description.push_str(&format!("Needs {needs}."));
+            add_error_responses(operation, spec);
         }
+    }
+}
+
+/// The error answers of a route, from its row of the table (its codes, and those of its
+/// access): one response per status, listing the codes that answer with it.
+fn add_error_responses(operation: &mut utoipa::openapi::path::Operation, spec: &RouteSpec) {
+    use utoipa::openapi::content::ContentBuilder;
+    use utoipa::openapi::response::ResponseBuilder;
+    use utoipa::openapi::{Ref, RefOr};
+    let access: &[ErrorCode] = match spec.access {
+        Access::Public => &[],
+        Access::Read | Access::Write => &[ErrorCode::Unauthorized, ErrorCode::Forbidden],
+    };
+    let mut by_status: std::collections::BTreeMap<u16, Vec<ErrorCode>> = Default::default();
+    for &code in access.iter().chain(spec.errors) {
+        by_status
+            .entry(code.status().as_u16())
+            .or_default()
+            .push(code);
+    }
+    for (status, codes) in by_status {
+        let description: Vec<String> = codes
+            .iter()
+            .map(|c| format!("`{}`: {}", c.as_str(), c.description()))
+            .collect();
+        let content = ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("ErrorBody")))
+            .build();
+        let response = ResponseBuilder::new()
+            .description(description.join(" "))
+            .content("application/json", content)
+            .build();
+        operation
+            .responses
+            .responses
+            .insert(status.to_string(), RefOr::T(response));
     }
 }
 
@@ -119,14 +156,21 @@ impl Modify for ErrorCodes {
         };
         let rows: Vec<String> = ErrorCode::ALL
             .iter()
-            .map(|c| format!("`{}` ({})", c.as_str(), c.status().as_u16()))
+            .map(|c| {
+                format!(
+                    "`{}` ({}): {}",
+                    c.as_str(),
+                    c.status().as_u16(),
+                    c.description()
+                )
+            })
             .collect();
         if let Some(utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(schema))) =
             components.schemas.get_mut("ErrorCode")
         {
             schema.description = Some(format!(
-                "Stable error codes (HTTP status): {}. They never change meaning.",
-                rows.join(", ")
+                "Stable error codes (HTTP status): {} They never change meaning.",
+                rows.join(" ")
             ));
         }
     }
@@ -204,9 +248,10 @@ fn render_page(doc: &utoipa::openapi::OpenApi) -> String {
         .iter()
         .map(|c| {
             format!(
-                "<tr><td><code>{}</code></td><td>{}</td></tr>",
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
                 c.as_str(),
-                c.status().as_u16()
+                c.status().as_u16(),
+                escape(c.description())
             )
         })
         .collect();

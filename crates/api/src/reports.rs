@@ -11,7 +11,7 @@ use chaxin_report::draft::{self, Report, ReportRequest, ReportStyle};
 use chaxin_report::export::{export, ExportFormat, ExportItem};
 use chaxin_report::render::{self, ReportFormat};
 
-use crate::error::{ApiError, ErrorBody, ErrorCode};
+use crate::error::{ApiError, ErrorCode};
 use crate::routes::{blocking, json_body};
 use crate::server::AppState;
 
@@ -237,7 +237,7 @@ pub fn build_report(
     Ok(draft::build(request, novelty, &records, &collections))
 }
 
-#[utoipa::path(post, path = "/v1/reports", tag = "novelty", params(("format" = Option<String>, Query, description = "json (default), markdown, html or docx"), ("style" = Option<ReportStyle>, Query, description = "station (科技查新报告, default) or examiner (search-report table); overrides the body's `style`")), request_body = ReportRequest, responses((status = 200, body = Report, description = "the draft (JSON), or its Markdown, HTML or DOCX rendering"), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]
+#[utoipa::path(post, path = "/v1/reports", tag = "novelty", params(("format" = Option<String>, Query, description = "json (default), markdown, html or docx"), ("style" = Option<ReportStyle>, Query, description = "station (科技查新报告, default) or examiner (search-report table); overrides the body's `style`")), request_body = ReportRequest, responses((status = 200, body = Report, description = "the draft (JSON), or its Markdown, HTML or DOCX rendering")))]
 pub(crate) async fn report(
     req: HttpRequest,
     payload: web::Payload,

@@ -1,9 +1,11 @@
 //! Route handlers.
 
-use crate::error::ErrorBody;
+use std::sync::Arc;
+
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chaxin_index::Record;
+use chaxin_query::Interrupt;
 use chaxin_query::{
     parse, NoveltyRequest, SearchEngine, SearchRequest, MAX_POINTS, MAX_QUERY_CHARS,
 };
@@ -14,8 +16,6 @@ use serde_json::json;
 use crate::error::{ApiError, ErrorCode};
 use crate::params;
 use crate::server::{AppState, HEALTH_PROBE};
-use chaxin_query::Interrupt;
-use std::sync::Arc;
 
 /// Runs CPU-bound engine work on the engine pool, at most `engine_threads` at a time, within
 /// the request timeout (the wait for a slot included).
@@ -117,7 +117,7 @@ async fn health(state: &AppState) -> HttpResponse {
     }
 }
 
-#[utoipa::path(get, path = "/v1/search", tag = "search", params(("q" = Option<String>, Query, description = "query in the expert language (README, docs/query-language.md)"), ("kind" = Option<String>, Query, description = "kinds, comma-separated"), ("lang" = Option<String>, Query, description = "languages, comma-separated"), ("date_from" = Option<String>, Query, description = "YYYY[-MM[-DD]]"), ("date_to" = Option<String>, Query, description = "YYYY[-MM[-DD]], inclusive"), ("offset" = Option<usize>, Query), ("limit" = Option<usize>, Query, description = "1-100"), ("operator" = Option<String>, Query, description = "or | and"), ("highlight" = Option<bool>, Query), ("facets" = Option<String>, Query, description = "year, kind, lang, ipc_section, ipc_class, ipc (subclass), venue, applicant"), ("facet_size" = Option<usize>, Query, description = "1-100"), ("sort" = Option<SortOrder>, Query), ("search_after" = Option<String>, Query, description = "the `next` cursor of the previous page")), responses((status = 200, body = SearchResponse), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]
+#[utoipa::path(get, path = "/v1/search", tag = "search", params(("q" = Option<String>, Query, description = "query in the expert language (README, docs/query-language.md)"), ("kind" = Option<String>, Query, description = "kinds, comma-separated"), ("lang" = Option<String>, Query, description = "languages, comma-separated"), ("date_from" = Option<String>, Query, description = "YYYY[-MM[-DD]]"), ("date_to" = Option<String>, Query, description = "YYYY[-MM[-DD]], inclusive"), ("offset" = Option<usize>, Query), ("limit" = Option<usize>, Query, description = "1-100"), ("operator" = Option<String>, Query, description = "or | and"), ("highlight" = Option<bool>, Query), ("facets" = Option<String>, Query, description = "year, kind, lang, ipc_section, ipc_class, ipc (subclass), venue, applicant"), ("facet_size" = Option<usize>, Query, description = "1-100"), ("sort" = Option<SortOrder>, Query), ("search_after" = Option<String>, Query, description = "the `next` cursor of the previous page")), responses((status = 200, body = SearchResponse)))]
 pub(crate) async fn search_get(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -130,7 +130,7 @@ pub(crate) async fn search_get(
     }
 }
 
-#[utoipa::path(post, path = "/v1/search", tag = "search", request_body = SearchRequest, responses((status = 200, body = SearchResponse), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]
+#[utoipa::path(post, path = "/v1/search", tag = "search", request_body = SearchRequest, responses((status = 200, body = SearchResponse)))]
 pub(crate) async fn search_post(
     req: HttpRequest,
     payload: web::Payload,
@@ -164,7 +164,7 @@ pub(crate) async fn json_body<T: serde::de::DeserializeOwned>(
     parse_json_object(&body)
 }
 
-#[utoipa::path(post, path = "/v1/novelty", tag = "novelty", request_body = NoveltyRequest, responses((status = 200, body = NoveltyResponse), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 413, description = "`payload_too_large`", body = ErrorBody), (status = 415, description = "`unsupported_media_type`", body = ErrorBody), (status = 422, description = "invalid value (`invalid_field`, `invalid_documents`)", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]
+#[utoipa::path(post, path = "/v1/novelty", tag = "novelty", request_body = NoveltyRequest, responses((status = 200, body = NoveltyResponse)))]
 pub(crate) async fn novelty(
     req: HttpRequest,
     payload: web::Payload,
@@ -196,7 +196,7 @@ pub(crate) async fn novelty(
 pub const NOVELTY_BODY_BYTES: usize = 2 * MAX_POINTS * MAX_QUERY_CHARS * 6;
 
 /// `GET /v1/parse?q=…`: the query as understood, as a normalised expression (for reports).
-#[utoipa::path(get, path = "/v1/parse", tag = "search", params(("q" = String, Query, description = "query in the expert language")), responses((status = 200, description = "`{\"query\", \"normalised\"}`"), (status = 400, description = "bad request (`malformed_json`, `query_syntax`, `bad_request`)", body = ErrorBody), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody)))]
+#[utoipa::path(get, path = "/v1/parse", tag = "search", params(("q" = String, Query, description = "query in the expert language")), responses((status = 200, description = "`{\"query\", \"normalised\"}`")))]
 pub(crate) async fn parse_query(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let request = params::search_request(req.query_string())?;
     let ast = parse(&request.q, request.operator)
@@ -217,7 +217,7 @@ async fn run_search(
     Ok(HttpResponse::Ok().json(response))
 }
 
-#[utoipa::path(get, path = "/v1/documents/{id}", tag = "documents", params(("id" = String, Path)), responses((status = 200, body = Record), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 404, description = "not found", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]
+#[utoipa::path(get, path = "/v1/documents/{id}", tag = "documents", params(("id" = String, Path)), responses((status = 200, body = Record)))]
 pub(crate) async fn document(
     path: web::Path<String>,
     state: web::Data<AppState>,
@@ -242,7 +242,7 @@ pub(crate) async fn document(
     }
 }
 
-#[utoipa::path(get, path = "/v1/stats", tag = "operations", responses((status = 200, body = Stats), (status = 401, description = "no usable key (`unauthorized`)", body = ErrorBody), (status = 403, description = "key does not grant it (`forbidden`)", body = ErrorBody), (status = 503, description = "`timeout`", body = ErrorBody)))]
+#[utoipa::path(get, path = "/v1/stats", tag = "operations", responses((status = 200, body = Stats)))]
 pub(crate) async fn stats(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let stats = blocking(&state, move |engine, _| {
         engine.stats().map_err(|e| ApiError::internal("stats", e))
@@ -348,4 +348,49 @@ async fn read_body(
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::ApiKeys;
+    use crate::documents::WriteSettings;
+    use crate::indexes::Catalog;
+    use crate::metrics::Metrics;
+    use crate::server::ApiLimits;
+
+    fn state(root: &std::path::Path) -> AppState {
+        let index = chaxin_index::ChaxinIndex::create(&root.join("index"), Default::default())
+            .expect("index");
+        let engine = SearchEngine::new(index, Default::default()).expect("engine");
+        let catalog = Catalog::new(root.to_path_buf(), "index".into(), Arc::new(engine));
+        AppState::new(
+            catalog,
+            ApiLimits::default(),
+            ApiKeys::default(),
+            WriteSettings::default(),
+            Metrics::new().expect("metrics"),
+        )
+        .expect("state")
+    }
+
+    #[actix_web::test]
+    async fn an_engine_call_past_its_deadline_is_answered_timeout_and_never_runs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let state = state(dir.path());
+        let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = Arc::clone(&ran);
+        let outcome = blocking_within(&state, std::time::Duration::ZERO, move |_, _| {
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            Ok(())
+        })
+        .await;
+        let error = outcome.expect_err("a call with no time left must time out");
+        assert_eq!(error.code, ErrorCode::Timeout, "{}", error.message);
+        assert!(!ran.load(std::sync::atomic::Ordering::SeqCst));
+        // Within its time, the same call answers.
+        let answer =
+            blocking_within(&state, std::time::Duration::from_secs(30), |_, _| Ok(7)).await;
+        assert_eq!(answer.map_err(|e| e.message).expect("answer"), 7);
+    }
 }

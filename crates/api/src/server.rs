@@ -6,9 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::dev::Service;
-use actix_web::{web, App, HttpMessage, HttpServer};
-
 use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{web, App, HttpMessage, HttpServer};
 use tracing::Instrument;
 
 use crate::auth::ApiKeys;

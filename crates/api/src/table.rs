@@ -14,6 +14,7 @@ use actix_web::middleware::{from_fn, Next};
 use actix_web::{web, HttpMessage};
 
 use crate::auth::Access;
+use crate::error::ErrorCode;
 use crate::server::AppState;
 use crate::{documents, indexes, metrics, openapi, reports, routes};
 
@@ -59,6 +60,9 @@ pub struct RouteSpec {
     pub access: Access,
     /// Whether the route changes stored state (records, indexes, the alias).
     pub changes_state: bool,
+    /// The error codes it may answer besides those of its access (`unauthorized`,
+    /// `forbidden`); the OpenAPI document lists them under their statuses.
+    pub errors: &'static [ErrorCode],
     /// Attaches the handler to a route of this method.
     handler: fn(actix_web::Route) -> actix_web::Route,
 }
@@ -76,43 +80,90 @@ impl std::fmt::Debug for RouteSpec {
 }
 
 macro_rules! route {
-    ($verb:ident $path:literal, $access:ident, $changes:literal, $handler:path) => {
+    ($verb:ident $path:literal, $access:ident, $changes:literal, $handler:path, $errors:expr) => {
         RouteSpec {
             verb: Verb::$verb,
             path: $path,
             access: Access::$access,
             changes_state: $changes,
+            errors: $errors,
             handler: |r| r.to($handler),
         }
     };
 }
 
+/// The error codes that routes share.
+mod codes {
+    use crate::error::ErrorCode;
+    use crate::error::ErrorCode::*;
+
+    /// A search or lookup: its parameters, the engine's deadline.
+    pub(super) const QUERY: &[ErrorCode] = &[QuerySyntax, BadRequest, InvalidField, Timeout];
+    /// The same with a JSON body.
+    pub(super) const JSON_QUERY: &[ErrorCode] = &[
+        MalformedJson,
+        QuerySyntax,
+        BadRequest,
+        InvalidField,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        Timeout,
+    ];
+    /// An NDJSON or export upload.
+    pub(super) const UPLOAD: &[ErrorCode] = &[
+        BadRequest,
+        InvalidField,
+        InvalidDocuments,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        BodyTimeout,
+        IndexLocked,
+        TooManyWrites,
+    ];
+    /// The same into a named index.
+    pub(super) const UPLOAD_TO: &[ErrorCode] = &[
+        BadRequest,
+        InvalidField,
+        InvalidDocuments,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        BodyTimeout,
+        IndexNotFound,
+        IndexLocked,
+        TooManyWrites,
+    ];
+}
+
 /// Every route the server answers. Reads need a read key when read keys are set; writes and
 /// the admin routes (indexes, aliases) a write key; `/healthz` and the API description
 /// nothing.
-pub static ROUTES: &[RouteSpec] = &[
-    route!(Get "/healthz", Public, false, routes::healthz),
-    route!(Head "/healthz", Public, false, routes::healthz_head),
-    route!(Get "/openapi.json", Public, false, openapi::openapi_json),
-    route!(Get "/docs", Public, false, openapi::docs_page),
-    route!(Get "/metrics", Read, false, metrics::metrics),
-    route!(Get "/v1/search", Read, false, routes::search_get),
-    route!(Post "/v1/search", Read, false, routes::search_post),
-    route!(Post "/v1/novelty", Read, false, routes::novelty),
-    route!(Post "/v1/reports", Read, false, reports::report),
-    route!(Get "/v1/parse", Read, false, routes::parse_query),
-    route!(Get "/v1/stats", Read, false, routes::stats),
-    route!(Post "/v1/documents", Write, true, documents::upload),
-    route!(Get "/v1/documents/{id}", Read, false, routes::document),
-    route!(Put "/v1/documents/{id}", Write, true, documents::put),
-    route!(Delete "/v1/documents/{id}", Write, true, documents::delete),
-    route!(Get "/v1/indexes", Write, false, indexes::list),
-    route!(Post "/v1/indexes", Write, true, indexes::create),
-    route!(Delete "/v1/indexes/{name}", Write, true, indexes::delete),
-    route!(Post "/v1/indexes/{name}/documents", Write, true, documents::upload_to),
-    route!(Get "/v1/aliases", Write, false, indexes::aliases),
-    route!(Post "/v1/aliases", Write, true, indexes::switch),
-];
+pub static ROUTES: &[RouteSpec] = {
+    use codes::*;
+    use ErrorCode::*;
+    &[
+        route!(Get "/healthz", Public, false, routes::healthz, &[]),
+        route!(Head "/healthz", Public, false, routes::healthz_head, &[]),
+        route!(Get "/openapi.json", Public, false, openapi::openapi_json, &[]),
+        route!(Get "/docs", Public, false, openapi::docs_page, &[]),
+        route!(Get "/metrics", Read, false, metrics::metrics, &[]),
+        route!(Get "/v1/search", Read, false, routes::search_get, QUERY),
+        route!(Post "/v1/search", Read, false, routes::search_post, JSON_QUERY),
+        route!(Post "/v1/novelty", Read, false, routes::novelty, JSON_QUERY),
+        route!(Post "/v1/reports", Read, false, reports::report, JSON_QUERY),
+        route!(Get "/v1/parse", Read, false, routes::parse_query, &[QuerySyntax, BadRequest]),
+        route!(Get "/v1/stats", Read, false, routes::stats, &[Timeout]),
+        route!(Post "/v1/documents", Write, true, documents::upload, UPLOAD),
+        route!(Get "/v1/documents/{id}", Read, false, routes::document, &[DocumentNotFound, Timeout]),
+        route!(Put "/v1/documents/{id}", Write, true, documents::put, &[MalformedJson, BadRequest, InvalidField, PayloadTooLarge, UnsupportedMediaType, IndexLocked, TooManyWrites]),
+        route!(Delete "/v1/documents/{id}", Write, true, documents::delete, &[DocumentNotFound, IndexLocked, TooManyWrites]),
+        route!(Get "/v1/indexes", Write, false, indexes::list, &[]),
+        route!(Post "/v1/indexes", Write, true, indexes::create, &[MalformedJson, BadRequest, InvalidField, IndexExists, TooManyWrites]),
+        route!(Delete "/v1/indexes/{name}", Write, true, indexes::delete, &[IndexNotFound, IndexInUse, IndexLocked, TooManyWrites]),
+        route!(Post "/v1/indexes/{name}/documents", Write, true, documents::upload_to, UPLOAD_TO),
+        route!(Get "/v1/aliases", Write, false, indexes::aliases, &[]),
+        route!(Post "/v1/aliases", Write, true, indexes::switch, &[MalformedJson, BadRequest, InvalidField, IndexNotFound, TooManyWrites]),
+    ]
+};
 
 /// The table's own copy of a path pattern (labels are only ever the table's strings).
 pub(crate) fn pattern(path: &str) -> Option<&'static str> {

@@ -1,6 +1,8 @@
 //! A small collection built from the real-record fixture: each query is a record's title and its
 //! judged document is that record (title removed), as in the CSL and patent dev sets.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::Write;
 use std::path::Path;
 

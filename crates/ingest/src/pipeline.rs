@@ -276,6 +276,9 @@ impl<'a> WriteSession<'a> {
                     }
                 }
             }
+            // Tests wait for this line to know that a run is under way and nothing of it is
+            // committed yet.
+            tracing::debug!(lines = self.summary.lines, "batch added, not committed");
             on_batch(&self.summary);
         }
     }
@@ -524,8 +527,9 @@ mod tests {
 /// line comes out once, numbered by its position, as text or as a reason.
 #[cfg(test)]
 mod properties {
-    use super::*;
     use proptest::prelude::*;
+
+    use super::*;
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]

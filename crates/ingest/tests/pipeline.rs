@@ -1,5 +1,7 @@
 //! Ingest pipeline tests on real records (tests/fixtures/corpus.ndjson at the repository root).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,8 @@
 //! Ranking invariants on a few thousand records recombined from the real fixture records
 //! (tests/fixtures/corpus.ndjson) by the synthetic generator, spread over several segments.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
 use chaxin_index::{ChaxinIndex, Kind, Record};

@@ -402,8 +402,9 @@ pub fn prune(mut pairs: Vec<Pair>) -> Vec<Pair> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use chaxin_text::Analyzer;
+
+    use super::*;
 
     fn keys() -> KeyMaker {
         KeyMaker::new(Analyzer::default_settings())

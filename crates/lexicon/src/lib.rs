@@ -20,9 +20,8 @@ pub mod terms;
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
 pub use keys::{en_key, is_function_word, zh_key, KeyMaker, FUNCTION_CHARS, FUNCTION_WORDS};
+use serde::{Deserialize, Serialize};
 pub use store::{load_dir, write_pairs, write_readings, write_terms, StoreError};
 
 /// The two languages of the lexicon.

@@ -339,8 +339,9 @@ mod tests {
 
 #[cfg(test)]
 mod shipped {
-    use crate::{en_key, zh_key};
     use chaxin_text::Analyzer;
+
+    use crate::{en_key, zh_key};
 
     /// The lexicon the server loads (`index-data/lexicon`).
     fn shipped() -> crate::Lexicon {

@@ -1,19 +1,18 @@
 //! [`Ast`] → tantivy query.
 
+use std::ops::Bound;
+use std::sync::atomic::Ordering::Relaxed;
+
+use chaxin_index::PartialDate;
 use chaxin_index::{classification_terms, number_variants, ChaxinIndex, Fields, Kind, TextField};
 use chaxin_text::Token;
+use tantivy::query::RangeQuery;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur as TOccur,
     PhrasePrefixQuery, PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
-
-use std::ops::Bound;
-use std::sync::atomic::Ordering::Relaxed;
-
-use chaxin_index::PartialDate;
-use tantivy::query::RangeQuery;
 
 use crate::ast::{Ast, Occur, Proximity};
 use crate::error::QueryError;
@@ -693,8 +692,9 @@ fn maximal(tokens: &[Token]) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use chaxin_text::Analyzer;
+
+    use super::*;
 
     #[test]
     fn maximal_terms_skip_parts() {

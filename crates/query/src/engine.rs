@@ -4,7 +4,6 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::time::Instant;
 
-use crate::ast::Ast;
 use chaxin_index::{find_live_doc, ChaxinIndex, Kind, PartialDate, Record, TextField};
 use chaxin_text::AnalyzerSettings;
 use serde::{Deserialize, Serialize};
@@ -13,6 +12,7 @@ use tantivy::query::{BooleanQuery, EmptyQuery, Occur as TOccur, Query, TermQuery
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
+use crate::ast::Ast;
 use crate::collector::{After, Ranked, SortOrder, TopByScoreThenId};
 use crate::compile::{date_range, filter, Clause, Compiler};
 use crate::error::SearchError;

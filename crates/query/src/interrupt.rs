@@ -230,8 +230,9 @@ impl Scorer for InterruptibleScorer {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use std::time::Duration;
+
+    use super::*;
 
     /// An index of `n` documents of one text field.
     fn index(n: usize) -> tantivy::Index {

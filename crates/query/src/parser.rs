@@ -878,8 +878,9 @@ fn simplify(ast: Ast) -> Ast {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use chaxin_index::TextField;
+
+    use super::*;
 
     fn p(q: &str) -> Ast {
         parse(q, DefaultOperator::Or).unwrap()
@@ -1085,8 +1086,9 @@ mod tests {
 /// accepts it writes as an expression that parses back to itself.
 #[cfg(test)]
 mod properties {
-    use super::*;
     use proptest::prelude::*;
+
+    use super::*;
 
     /// Pieces of the language, so random queries reach deep into the grammar.
     const PIECES: &[&str] = &[

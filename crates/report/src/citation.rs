@@ -199,8 +199,9 @@ pub fn gbt7714_list<'a>(records: impl IntoIterator<Item = &'a Record>) -> String
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use chaxin_index::PartialDate;
+
+    use super::*;
 
     fn record(kind: Kind, lang: &str, title: &str) -> Record {
         Record {

@@ -1,5 +1,7 @@
 //! Export RIS → import RIS keeps every field of a record.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use chaxin_index::Record;
 use chaxin_ingest::import::{import_text, Format, RefFormat};
 use chaxin_report::export::{export, ExportFormat, ExportItem};

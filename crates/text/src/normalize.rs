@@ -63,6 +63,10 @@ impl Normalized {
     }
 }
 
+#[allow(
+    clippy::expect_used,
+    reason = "the configuration is compiled in; every normalisation test loads it"
+)]
 fn t2s() -> &'static OpenCC {
     static T2S: OnceLock<OpenCC> = OnceLock::new();
     T2S.get_or_init(|| {

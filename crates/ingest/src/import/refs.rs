@@ -887,8 +887,9 @@ mod tests {
     }
 
     mod fuzz {
-        use super::*;
         use proptest::prelude::*;
+
+        use super::*;
 
         /// Lines that look like each format's, and anything else.
         fn line() -> impl Strategy<Value = String> {

@@ -7,9 +7,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use chaxin_index::{Record, TextField};
-use chaxin_text::{sentence_of, sentences, Analyzer};
-
 use chaxin_lexicon::Lexicon;
+use chaxin_text::{sentence_of, sentences, Analyzer};
 
 use super::features::{span_of, Feature};
 use crate::highlight::{merge, render_window};

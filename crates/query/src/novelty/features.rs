@@ -4,10 +4,10 @@ use std::collections::{BTreeMap, HashSet};
 
 use chaxin_lexicon::{is_function_word, Lang, Lexicon, Source, FUNCTION_CHARS};
 use chaxin_text::{Analyzer, Token};
+use serde::Serialize;
 
 use crate::compile::is_maximal;
 use crate::proximity::term_width;
-use serde::Serialize;
 
 /// Words that say what kind of contribution a point is, not what it is about. They are never
 /// reported as found or missing, and a point's `X` needs only its other features; they rank

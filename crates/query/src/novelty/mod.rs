@@ -18,14 +18,14 @@ use std::ops::Bound;
 use std::time::Instant;
 
 use chaxin_index::{Kind, PartialDate, Record};
+pub use edits::ConceptEdit;
+pub use evidence::FoundFeature;
+use evidence::{DocText, PointEvidence, Vocabulary};
+pub use features::Feature;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tantivy::query::{Occur as TOccur, Query};
 use tantivy::{DocAddress, Searcher, Term};
-
-pub use edits::ConceptEdit;
-pub use evidence::FoundFeature;
-pub use features::Feature;
 
 use crate::ast::{Ast, Occur};
 use crate::collector::{Ranked, TopByScoreThenId};
@@ -35,7 +35,6 @@ use crate::error::SearchError;
 use crate::field::{DateField, FieldGroup, FieldRef};
 use crate::interrupt::{Interrupt, Interruptible};
 use crate::parser::{parse, DefaultOperator, MAX_QUERY_CHARS};
-use evidence::{DocText, PointEvidence, Vocabulary};
 
 /// Most points in one request.
 pub const MAX_POINTS: usize = 20;
