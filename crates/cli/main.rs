@@ -415,9 +415,14 @@ fn publish(url: &str, dir: &Path) -> Result<()> {
         let key = key.split(',').next().unwrap_or_default().trim().to_string();
         request = request.set("Authorization", &format!("Bearer {key}"));
     }
-    match request.send_json(serde_json::json!({"alias": chaxin_api::MAIN_ALIAS, "index": name})) {
+    match request
+        .send_json(serde_json::json!({"alias": chaxin_ingest::catalog::MAIN_ALIAS, "index": name}))
+    {
         Ok(_) => {
-            println!("published {name} as {} on {url}", chaxin_api::MAIN_ALIAS);
+            println!(
+                "published {name} as {} on {url}",
+                chaxin_ingest::catalog::MAIN_ALIAS
+            );
             Ok(())
         }
         Err(ureq::Error::Status(code, response)) => bail!(
@@ -488,7 +493,7 @@ fn run_serve(mut args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         .and_then(|n| n.to_str())
         .with_context(|| format!("{}: not a directory name", args.index.display()))?
         .to_string();
-    let name = match chaxin_api::Catalog::saved_alias(&root) {
+    let name = match chaxin_ingest::catalog::Catalog::saved_alias(&root) {
         Some(saved) if ChaxinIndex::exists(&root.join(&saved)) => saved,
         Some(saved) => {
             tracing::warn!(
@@ -552,7 +557,7 @@ fn run_serve(mut args: ServeArgs, matches: &clap::ArgMatches) -> Result<()> {
         body_idle_timeout: std::time::Duration::from_millis(args.upload_idle_ms.max(1)),
         min_body_bytes_per_sec: args.upload_min_kbps << 10,
     };
-    let catalog = chaxin_api::Catalog::new(root, name, engine);
+    let catalog = chaxin_ingest::catalog::Catalog::new(root, name, engine);
     let metrics = chaxin_api::Metrics::new().context("metrics registry")?;
     let state = chaxin_api::AppState::new(catalog, limits, keys, writes, metrics)
         .context("engine threads")?;
@@ -692,12 +697,7 @@ fn run_report(args: ReportArgs) -> Result<()> {
         ..SearchConfig::default()
     };
     let engine = SearchEngine::new(ChaxinIndex::open(&args.index)?, config)?;
-    let report = chaxin_api::build_report(&engine, &request, &Default::default()).map_err(|e| {
-        match &e.field {
-            Some(field) => anyhow::anyhow!("{field}: {}", e.message),
-            None => anyhow::anyhow!("{}", e.message),
-        }
-    })?;
+    let report = chaxin_report::builder::build_report(&engine, &request, &Default::default())?;
     let bytes = match format {
         // Pretty for reading on a terminal; the API's is compact.
         ReportFormat::Json => serde_json::to_vec_pretty(&report)?,

@@ -2,6 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use chaxin_ingest::catalog::CatalogError;
 use chaxin_query::SearchError;
 use serde::Serialize;
 
@@ -192,6 +193,19 @@ impl ApiError {
                     format!("malformed JSON: {message}"),
                 )
             },
+        }
+    }
+}
+
+impl From<CatalogError> for ApiError {
+    fn from(e: CatalogError) -> Self {
+        match e {
+            CatalogError::InvalidName { why, .. } => ApiError::invalid_field("name", why),
+            CatalogError::NotFound(_) => ApiError::new(ErrorCode::IndexNotFound, e.to_string()),
+            CatalogError::Exists(_) => ApiError::new(ErrorCode::IndexExists, e.to_string()),
+            CatalogError::InUse(_) => ApiError::new(ErrorCode::IndexInUse, e.to_string()),
+            CatalogError::Io { doing, source } => ApiError::internal(doing, source),
+            CatalogError::Index { doing, source } => ApiError::internal(doing, source),
         }
     }
 }

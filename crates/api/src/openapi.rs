@@ -3,6 +3,7 @@
 //! download, so it works offline.
 
 use actix_web::HttpResponse;
+use chaxin_text::html::escape;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -188,12 +189,6 @@ pub(crate) async fn docs_page() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(render_page(&ApiDoc::openapi()))
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 fn render_page(doc: &utoipa::openapi::OpenApi) -> String {

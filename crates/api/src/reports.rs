@@ -1,13 +1,12 @@
 //! `POST /v1/reports` (查新报告 drafts) and exports of result lists
 //! (`?format=gbt7714|ris|bibtex|csv` on search and novelty).
 
-use std::collections::HashMap;
-
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chaxin_index::Record;
-use chaxin_query::{Interrupt, NoveltyResponse, SearchEngine, SearchRequest};
-use chaxin_report::draft::{self, Report, ReportRequest, ReportStyle};
+use chaxin_query::{NoveltyResponse, SearchEngine, SearchRequest};
+use chaxin_report::builder::{build_report, BuildError};
+use chaxin_report::draft::{Report, ReportRequest, ReportStyle};
 use chaxin_report::export::{export, ExportFormat, ExportItem};
 use chaxin_report::render::{self, ReportFormat};
 
@@ -205,38 +204,6 @@ fn report_params(query_string: &str) -> Result<(ReportFormat, Option<ReportStyle
     Ok((format, style))
 }
 
-/// Runs the novelty search of `request` (stopping when `interrupt` fires) and builds its
-/// draft.
-pub fn build_report(
-    engine: &SearchEngine,
-    request: &ReportRequest,
-    interrupt: &Interrupt,
-) -> Result<Report, ApiError> {
-    request
-        .validate()
-        .map_err(|e| ApiError::invalid_field(e.field, e.message))?;
-    let searched;
-    let novelty = match &request.novelty {
-        Some(given) => given,
-        None => {
-            searched = engine
-                .novelty_until(&request.novelty_request(), interrupt)
-                .map_err(|e| ApiError::from_search(e, ""))?;
-            &searched
-        }
-    };
-    let mut records = HashMap::new();
-    for candidate in &novelty.candidates {
-        if let Some(record) = load(engine, &candidate.id)? {
-            records.insert(candidate.id.clone(), record);
-        }
-    }
-    let collections = engine
-        .collections()
-        .map_err(|e| ApiError::internal("collections", e))?;
-    Ok(draft::build(request, novelty, &records, &collections))
-}
-
 #[utoipa::path(post, path = "/v1/reports", tag = "novelty", params(("format" = Option<String>, Query, description = "json (default), markdown, html or docx"), ("style" = Option<ReportStyle>, Query, description = "station (科技查新报告, default) or examiner (search-report table); overrides the body's `style`")), request_body = ReportRequest, responses((status = 200, body = Report, description = "the draft (JSON), or its Markdown, HTML or DOCX rendering")))]
 pub(crate) async fn report(
     req: HttpRequest,
@@ -257,7 +224,10 @@ pub(crate) async fn report(
     // Rendered on the engine pool too: a large DOCX takes a while, which would stall the
     // async worker (and every request it serves, /healthz included).
     let body = blocking(&state, move |engine, interrupt| {
-        let report = build_report(engine, &request, interrupt)?;
+        let report = build_report(engine, &request, interrupt).map_err(|e| match e {
+            BuildError::Invalid(e) => ApiError::invalid_field(e.field, e.message),
+            BuildError::Search(e) => ApiError::from_search(e, ""),
+        })?;
         render::render(&report, format).map_err(|e| ApiError::internal("report", e))
     })
     .await?;

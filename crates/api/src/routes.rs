@@ -352,10 +352,11 @@ async fn read_body(
 
 #[cfg(test)]
 mod tests {
+    use chaxin_ingest::catalog::Catalog;
+
     use super::*;
     use crate::auth::ApiKeys;
     use crate::documents::WriteSettings;
-    use crate::indexes::Catalog;
     use crate::metrics::Metrics;
     use crate::server::ApiLimits;
 

@@ -8,11 +8,11 @@ use std::time::{Duration, Instant};
 use actix_web::dev::Service;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{web, App, HttpMessage, HttpServer};
+use chaxin_ingest::catalog::Catalog;
 use tracing::Instrument;
 
 use crate::auth::ApiKeys;
 use crate::documents::WriteSettings;
-use crate::indexes::Catalog;
 use crate::metrics::{self, Metrics};
 use crate::routes;
 use crate::table::{self, configure, Matched};

@@ -4,6 +4,7 @@
 //! (rayon), hands the documents to tantivy's writer and commits once at the end: either the
 //! whole run becomes visible or, after a crash or `--strict` failure, none of it does.
 
+pub mod catalog;
 mod error;
 pub mod import;
 mod input;

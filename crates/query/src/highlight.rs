@@ -251,30 +251,18 @@ pub(crate) fn merge(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
     out
 }
 
-fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-}
-
 /// Renders `window` of `text` with `ranges` (inside the window) wrapped in `<em>`.
 fn render(text: &str, ranges: &[Range<usize>], window: Range<usize>) -> String {
     let mut out = String::with_capacity(window.len() + ranges.len() * 9);
     let mut at = window.start;
     for r in ranges {
-        escape_into(&mut out, &text[at..r.start]);
+        chaxin_text::html::escape_into(&mut out, &text[at..r.start]);
         out.push_str("<em>");
-        escape_into(&mut out, &text[r.start..r.end]);
+        chaxin_text::html::escape_into(&mut out, &text[r.start..r.end]);
         out.push_str("</em>");
         at = r.end;
     }
-    escape_into(&mut out, &text[at..window.end]);
+    chaxin_text::html::escape_into(&mut out, &text[at..window.end]);
     out
 }
 

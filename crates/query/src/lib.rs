@@ -15,6 +15,7 @@ mod facets;
 mod field;
 mod highlight;
 mod interrupt;
+mod lexer;
 mod novelty;
 mod parser;
 mod proximity;

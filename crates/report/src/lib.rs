@@ -5,6 +5,7 @@
 //! - [`draft`]: the 科技查新报告 draft built from a novelty result, and its renderings
 //!   ([`render`]: Markdown, HTML, DOCX).
 
+pub mod builder;
 pub mod citation;
 pub mod draft;
 pub mod export;

@@ -586,19 +586,9 @@ pub fn markdown(report: &Report) -> String {
     out
 }
 
+/// Text escaped for HTML, its line breaks as `<br>`.
 fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("<br>"),
-            _ => out.push(c),
-        }
-    }
-    out
+    chaxin_text::html::escape(text).replace('\n', "<br>")
 }
 
 fn html_rich(rich: &Rich) -> String {

@@ -17,6 +17,7 @@
 
 mod analyzer;
 mod glue;
+pub mod html;
 mod normalize;
 mod script;
 mod sentence;
