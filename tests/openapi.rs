@@ -115,6 +115,28 @@ fn the_document_is_valid_and_lists_every_route() {
             chaxin_api::Access::Write => serde_json::json!([{"bearer": []}]),
         };
         assert_eq!(op["security"], expected, "{route:?}");
+        // Its error answers are its codes in the table, and those of its access, each listed
+        // under its status with the shared error body.
+        let access: &[chaxin_api::ErrorCode] = match route.access {
+            chaxin_api::Access::Public => &[],
+            _ => &[
+                chaxin_api::ErrorCode::Unauthorized,
+                chaxin_api::ErrorCode::Forbidden,
+            ],
+        };
+        for code in access.iter().chain(route.errors) {
+            let answer = &op["responses"][code.status().as_u16().to_string()];
+            let description = answer["description"].as_str().unwrap_or_default();
+            assert!(
+                description.contains(&format!("`{}`: {}", code.as_str(), code.description())),
+                "{route:?}: {code:?} not documented: {answer}"
+            );
+            assert_eq!(
+                answer["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/ErrorBody",
+                "{route:?}"
+            );
+        }
     }
 
     // Every documented operation is served (answers something other than an unknown route).
@@ -141,6 +163,17 @@ fn the_document_is_valid_and_lists_every_route() {
             r.status,
             r.body
         );
+        // An error it answers is one its description lists, under that status.
+        if let Some(code) = code {
+            let answer = &doc["paths"][path.as_str()][method.to_lowercase()]["responses"]
+                [r.status.to_string()];
+            let description = answer["description"].as_str().unwrap_or_default();
+            assert!(
+                description.contains(&format!("`{code}`")),
+                "{method} {path} answered {} `{code}`, documented as {answer}",
+                r.status
+            );
+        }
     }
 
     let page = server.get("/docs");

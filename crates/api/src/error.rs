@@ -28,12 +28,12 @@ macro_rules! error_codes {
             }
 
             /// The HTTP status answers with this code have.
-            pub(crate) fn status(self) -> StatusCode {
+            pub fn status(self) -> StatusCode {
                 match self { $(ErrorCode::$variant => StatusCode::$status,)+ }
             }
 
             /// What the code means, as its doc comment says.
-            pub(crate) fn description(self) -> &'static str {
+            pub fn description(self) -> &'static str {
                 match self { $(ErrorCode::$variant => concat!($($doc),+).trim_ascii(),)+ }
             }
         }

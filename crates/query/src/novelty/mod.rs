@@ -9,32 +9,38 @@
 //! stand together (proximity), for the share of the point covered, and for covering it in one
 //! sentence.
 
+mod categories;
 mod edits;
 mod evidence;
+mod expressions;
 mod features;
+mod request;
+mod response;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::ops::Bound;
 use std::time::Instant;
 
-use chaxin_index::{Kind, PartialDate, Record};
+use chaxin_index::Record;
 pub use edits::ConceptEdit;
 pub use evidence::FoundFeature;
 use evidence::{DocText, PointEvidence, Vocabulary};
+use expressions::{expression, expression_in, restrictions, word};
 pub use features::Feature;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+pub use request::{NoveltyFilters, NoveltyRequest};
+pub use response::{
+    Candidate, Category, Expression, NoveltyResponse, PointMatch, PointReport, ScoreParts,
+};
 use tantivy::query::{Occur as TOccur, Query};
 use tantivy::{DocAddress, Searcher, Term};
 
 use crate::ast::{Ast, Occur};
 use crate::collector::{Ranked, TopByScoreThenId};
 use crate::compile::{boolean, Clause, Compiler};
-use crate::engine::{check_langs, load_record, SearchEngine};
+use crate::engine::{load_record, SearchEngine};
 use crate::error::SearchError;
-use crate::field::{DateField, FieldGroup, FieldRef};
+use crate::field::{FieldGroup, FieldRef};
 use crate::interrupt::{Interrupt, Interruptible};
-use crate::parser::{parse, DefaultOperator, MAX_QUERY_CHARS};
 
 /// Most points in one request.
 pub const MAX_POINTS: usize = 20;
@@ -74,448 +80,6 @@ const COVERAGE_WEIGHT: f32 = 0.5;
 const SENTENCE_WEIGHT: f32 = 0.5;
 /// Share of a document's other points' scores added to its best point's.
 const OTHER_POINTS_SHARE: f32 = 0.25;
-/// Key-feature coverage from which a document is `Y` (with a partner) rather than `A`.
-const Y_COVERAGE: f32 = 0.5;
-
-fn default_limit() -> usize {
-    50
-}
-
-/// Filters of a novelty request.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NoveltyFilters {
-    /// Only these kinds.
-    #[serde(default)]
-    pub kind: Vec<Kind>,
-    /// Only these languages.
-    #[serde(default)]
-    pub lang: Vec<String>,
-    /// Only records with one of these IPC codes or prefixes (`H01M`, `C22C 38/`).
-    #[serde(default)]
-    pub ipc: Vec<String>,
-}
-
-/// The body of `POST /v1/novelty`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NoveltyRequest {
-    /// The innovation points, in Chinese or English.
-    pub points: Vec<String>,
-    /// Only prior art before this date (patents by priority, else filing, else publication
-    /// date). Records without any date are kept and flagged unless `drop_undated`.
-    #[serde(default)]
-    pub cutoff: Option<PartialDate>,
-    #[serde(default)]
-    pub filters: NoveltyFilters,
-    /// Expert-language expressions every candidate must match (`KD=patent`, `IPC=H01M*`).
-    #[serde(default)]
-    pub must: Vec<String>,
-    /// Other ways of saying a word of the points: `{"石墨烯": ["graphene"]}`.
-    #[serde(default)]
-    pub synonyms: BTreeMap<String, Vec<String>>,
-    /// Corrections of the extracted concepts, in order: merge, add, drop, mark essential,
-    /// give forms (see [`ConceptEdit`]).
-    #[serde(default)]
-    pub concepts: Vec<ConceptEdit>,
-    /// Candidates returned.
-    #[serde(default = "default_limit")]
-    pub limit: usize,
-    /// Leave out records with no date at all.
-    #[serde(default)]
-    pub drop_undated: bool,
-}
-
-impl Default for NoveltyRequest {
-    fn default() -> Self {
-        Self {
-            points: Vec::new(),
-            cutoff: None,
-            filters: NoveltyFilters::default(),
-            must: Vec::new(),
-            synonyms: BTreeMap::new(),
-            concepts: Vec::new(),
-            limit: default_limit(),
-            drop_undated: false,
-        }
-    }
-}
-
-/// Relevance class of a document for a point (search-report categories).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
-)]
-pub enum Category {
-    /// Discloses every key feature of the point on its own.
-    X,
-    /// Discloses most key features; with another candidate it covers the point.
-    Y,
-    /// Background.
-    A,
-}
-
-/// A search expression that was run, with its hit count.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Expression {
-    /// `all` (every concept block), `essential` (the essential ones), `relaxed` (the
-    /// essential blocks without the least specific ones, when the stricter expressions found
-    /// nothing), `broad` (any concept: the ranking expression).
-    pub purpose: String,
-    /// `zh` or `en` for the blocks of one language only (中文检索式, 英文检索式); absent
-    /// for the expressions that join both languages.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lang: Option<String>,
-    /// The expression in the expert language, as normalised.
-    pub expression: String,
-    /// Records it matches.
-    pub hits: u64,
-}
-
-/// What the response says about one point.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct PointReport {
-    /// 1-based number of the point.
-    pub point: usize,
-    pub text: String,
-    /// Its features, in the order of the point.
-    pub features: Vec<Feature>,
-    pub expressions: Vec<Expression>,
-    /// Id of the candidate that covers the point best.
-    pub closest: Option<String>,
-}
-
-/// Score components of one point (the machine-readable explanation).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ScoreParts {
-    /// BM25 of the broad expression plus that of the point's exact-stream terms at a quarter
-    /// weight (0 when the point's search did not retrieve it).
-    pub bm25: f32,
-    /// Credit for consecutive features standing close together.
-    pub proximity: f32,
-    /// Weighted share of the point's features found.
-    pub coverage: f32,
-    /// Weighted share found in one sentence.
-    pub sentence: f32,
-    /// `bm25 + 1.0 × proximity + (0.5 × coverage + 0.5 × sentence) × total feature weight`.
-    pub score: f32,
-}
-
-/// How a candidate relates to one point.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct PointMatch {
-    pub point: usize,
-    /// `X`: every essential concept disclosed; `Y`: most of the concepts, the rest by another
-    /// candidate; `A`: background.
-    pub category: Category,
-    /// It discloses only the point's least specific concept (`神经网络` of a point about
-    /// soft-sensing NOx): background at most, left out of report drafts.
-    #[serde(default)]
-    pub only_lightest: bool,
-    /// Weighted share of the key features (not `方法`, `system`, …) found.
-    pub coverage: f32,
-    pub found: Vec<FoundFeature>,
-    pub missing: Vec<String>,
-    pub explanation: ScoreParts,
-}
-
-/// A prior-art candidate.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Candidate {
-    pub id: String,
-    /// Best point's score plus a quarter of the others'.
-    pub score: f32,
-    /// The best category over the points.
-    pub category: Category,
-    pub kind: Kind,
-    pub lang: String,
-    pub title: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub authors: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub venue: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pub_date: Option<PartialDate>,
-    /// The date compared with the cut-off (priority, filing or publication).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub effective_date: Option<PartialDate>,
-    /// False when the record has no date: it may not be prior art.
-    pub date_known: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub doi: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pub_number: Option<String>,
-    pub points: Vec<PointMatch>,
-    /// Ids of near-duplicates folded into this one (same DOI, title or patent family).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub collapsed: Vec<String>,
-}
-
-/// The answer to a novelty request.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct NoveltyResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cutoff: Option<PartialDate>,
-    pub points: Vec<PointReport>,
-    /// Distinct candidates considered (before collapsing and the limit).
-    pub considered: usize,
-    pub candidates: Vec<Candidate>,
-    pub took_ms: f64,
-}
-
-impl NoveltyRequest {
-    /// Checks sizes and values; errors name the field.
-    pub fn validate(&self) -> Result<(), SearchError> {
-        let invalid = |field, message: String| Err(SearchError::InvalidValue { field, message });
-        if self.points.is_empty() || self.points.len() > MAX_POINTS {
-            return invalid(
-                "points",
-                format!(
-                    "give between 1 and {MAX_POINTS} innovation points, got {}",
-                    self.points.len()
-                ),
-            );
-        }
-        for (i, point) in self.points.iter().enumerate() {
-            let chars = point.chars().count();
-            if point.trim().is_empty() || chars > MAX_QUERY_CHARS {
-                return invalid(
-                    "points",
-                    format!(
-                        "point {} must have 1 to {MAX_QUERY_CHARS} characters, it has {chars}",
-                        i + 1
-                    ),
-                );
-            }
-        }
-        if self.limit == 0 || self.limit > MAX_NOVELTY_LIMIT {
-            return invalid(
-                "limit",
-                format!(
-                    "must be between 1 and {MAX_NOVELTY_LIMIT}, got {}",
-                    self.limit
-                ),
-            );
-        }
-        check_langs("filters.lang", &self.filters.lang)?;
-        if self.synonyms.len() > 200 || self.synonyms.values().any(|v| v.len() > 50) {
-            return invalid(
-                "synonyms",
-                "at most 200 words with at most 50 synonyms each".to_string(),
-            );
-        }
-        edits::validate(&self.concepts, self.points.len())
-    }
-}
-
-fn word(text: &str) -> Ast {
-    // A feature is a token of the point; operators and quotes cannot occur in it, except
-    // a capitalised operator word.
-    let text = match text {
-        "AND" | "OR" | "NOT" | "NEAR" | "ADJ" => text.to_lowercase(),
-        _ => text.to_string(),
-    };
-    Ast::Word {
-        field: None,
-        text,
-        column: 0,
-    }
-}
-
-/// A feature and its forms as alternatives: a concept block such as
-/// `(软测量 OR "soft sensor")`. With `lang`, only the forms in that language (`None` when the
-/// concept has none).
-fn feature_block(feature: &Feature, lang: Option<chaxin_lexicon::Lang>) -> Option<Ast> {
-    let mut texts: Vec<&String> = Vec::new();
-    if lang.is_none_or(|l| l == feature.lang) {
-        texts.push(&feature.text);
-    }
-    for form in &feature.forms {
-        if lang.is_none_or(|l| l == form.lang) && !texts.contains(&&form.text) {
-            texts.push(&form.text);
-        }
-    }
-    let (first, rest) = texts.split_first()?;
-    if rest.is_empty() && lang.is_none_or(|l| l == feature.lang) {
-        return Some(word(first));
-    }
-    let alternatives = texts
-        .iter()
-        .map(|text| (Occur::Should, alternative(text)))
-        .collect();
-    Some(Ast::Bool(alternatives))
-}
-
-/// A form as a query term: a word, or a phrase when it has several words.
-fn alternative(text: &str) -> Ast {
-    if text.split_whitespace().count() > 1 {
-        Ast::Phrase {
-            field: None,
-            text: text.replace('"', ""),
-            column: 0,
-        }
-    } else {
-        word(text)
-    }
-}
-
-/// A feature and its synonyms as alternatives.
-fn feature_ast(feature: &Feature) -> Ast {
-    if feature.synonyms.is_empty() {
-        return word(&feature.text);
-    }
-    let mut alternatives = vec![(Occur::Should, word(&feature.text))];
-    for synonym in &feature.synonyms {
-        let term = if synonym.split_whitespace().count() > 1 {
-            Ast::Phrase {
-                field: None,
-                text: synonym.replace('"', ""),
-                column: 0,
-            }
-        } else {
-            word(synonym)
-        };
-        alternatives.push((Occur::Should, term));
-    }
-    Ast::Bool(alternatives)
-}
-
-/// What restricts every expression of a request: cut-off, filters, `must`.
-fn restrictions(
-    request: &NoveltyRequest,
-    compiler: &Compiler<'_>,
-) -> Result<Vec<(Occur, Ast)>, SearchError> {
-    let mut out = Vec::new();
-    if let Some(cutoff) = request.cutoff {
-        if request.drop_undated {
-            out.push((
-                Occur::Must,
-                Ast::Dates {
-                    field: DateField::Effective,
-                    lower: Bound::Unbounded,
-                    upper: Bound::Excluded(cutoff),
-                    column: 0,
-                },
-            ));
-        } else {
-            out.push((
-                Occur::MustNot,
-                Ast::Dates {
-                    field: DateField::Effective,
-                    lower: Bound::Included(cutoff),
-                    upper: Bound::Unbounded,
-                    column: 0,
-                },
-            ));
-        }
-    } else if request.drop_undated {
-        out.push((
-            Occur::Must,
-            Ast::Dates {
-                field: DateField::Effective,
-                lower: Bound::Unbounded,
-                upper: Bound::Unbounded,
-                column: 0,
-            },
-        ));
-    }
-    let any_of = |field: FieldRef, values: Vec<String>| -> Ast {
-        Ast::Bool(
-            values
-                .into_iter()
-                .map(|text| {
-                    let word = Ast::Word {
-                        field: Some(field),
-                        text,
-                        column: 0,
-                    };
-                    (Occur::Should, word)
-                })
-                .collect(),
-        )
-    };
-    let f = &request.filters;
-    if !f.kind.is_empty() {
-        out.push((
-            Occur::Must,
-            any_of(
-                FieldRef::Raw(crate::field::RawField::Kind),
-                f.kind.iter().map(|k| k.as_str().to_string()).collect(),
-            ),
-        ));
-    }
-    if !f.lang.is_empty() {
-        out.push((
-            Occur::Must,
-            any_of(FieldRef::Raw(crate::field::RawField::Lang), f.lang.clone()),
-        ));
-    }
-    if !f.ipc.is_empty() {
-        // Each code as `IPC=<code>` reads it: a section, class or subclass exactly, a group
-        // (`C22C 38/`) or `*` by prefix.
-        let codes = f
-            .ipc
-            .iter()
-            .enumerate()
-            .map(|(i, code)| {
-                let invalid = |message: String| SearchError::InvalidValue {
-                    field: "filters.ipc",
-                    message: format!("code {}: {message}", i + 1),
-                };
-                match parse(&format!("IPC={}", code.trim()), DefaultOperator::And) {
-                    Ok(ast @ (Ast::Word { .. } | Ast::Wildcard { .. })) => Ok((Occur::Should, ast)),
-                    Ok(_) => Err(invalid(format!("`{code}` is not an IPC code or prefix"))),
-                    Err(e) => Err(invalid(e.message)),
-                }
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        out.push((Occur::Must, Ast::Bool(codes)));
-    }
-    for (i, expression) in request.must.iter().enumerate() {
-        let invalid = |e: crate::error::QueryError| SearchError::InvalidValue {
-            field: "must",
-            message: format!("expression {}: {e}", i + 1),
-        };
-        let ast = parse(expression, DefaultOperator::And).map_err(invalid)?;
-        // Compiled once here so that its errors (`KD=blog`) are reported against `must`.
-        compiler.compile(&ast).map_err(invalid)?;
-        out.push((Occur::Must, ast));
-    }
-    Ok(out)
-}
-
-/// `FT=(concept blocks…)` joined by `occur`, plus the restrictions; with `lang`, the blocks in
-/// that language only (`None` when no concept has a form in it).
-fn expression_in(
-    features: &[&Feature],
-    occur: Occur,
-    restrictions: &[(Occur, Ast)],
-    lang: Option<chaxin_lexicon::Lang>,
-) -> Option<Ast> {
-    let blocks: Vec<(Occur, Ast)> = features
-        .iter()
-        .filter_map(|f| feature_block(f, lang).map(|b| (occur, b)))
-        .collect();
-    if blocks.is_empty() {
-        return None;
-    }
-    let terms = Ast::Bool(blocks).with_field(Some(FieldRef::Group(FieldGroup::FullText)));
-    let mut clauses = vec![(Occur::Must, terms)];
-    clauses.extend(restrictions.iter().cloned());
-    Some(Ast::Bool(clauses))
-}
-
-/// `FT=(features…)` joined by `occur`, plus the restrictions.
-fn expression(features: &[&Feature], occur: Occur, restrictions: &[(Occur, Ast)]) -> Ast {
-    let terms = Ast::Bool(features.iter().map(|f| (occur, feature_ast(f))).collect())
-        .with_field(Some(FieldRef::Group(FieldGroup::FullText)));
-    let mut clauses = vec![(Occur::Must, terms)];
-    clauses.extend(restrictions.iter().cloned());
-    if clauses.len() == 1 {
-        clauses.pop().map_or(Ast::All, |(_, a)| a)
-    } else {
-        Ast::Bool(clauses)
-    }
-}
 
 /// A candidate with its evidence and score.
 struct Scored<'v> {
@@ -1028,21 +592,12 @@ impl SearchEngine {
                     found_weight / key_weight.max(f32::MIN_POSITIVE)
                 };
                 let essential = &essential_sets[p];
-                let category =
-                    if !essential.is_empty() && essential.iter().all(|i| found_keys.contains(i)) {
-                        Category::X
-                    } else if coverage >= Y_COVERAGE
-                        && disclosed.iter().enumerate().any(|(other, d)| {
-                            other != rank
-                                && essential
-                                    .iter()
-                                    .all(|i| found_keys.contains(i) || d[p].contains(i))
-                        })
-                    {
-                        Category::Y
-                    } else {
-                        Category::A
-                    };
+                let others = disclosed
+                    .iter()
+                    .enumerate()
+                    .filter(|(other, _)| *other != rank)
+                    .map(|(_, d)| &d[p]);
+                let category = categories::category(essential, found_keys, coverage, others);
                 let missing = features
                     .iter()
                     .enumerate()
