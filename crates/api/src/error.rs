@@ -229,7 +229,7 @@ impl ResponseError for ApiError {
         if self.code == ErrorCode::TooManyWrites {
             response.insert_header((
                 actix_web::http::header::RETRY_AFTER,
-                crate::documents::RETRY_AFTER_SECS.to_string(),
+                crate::write::RETRY_AFTER_SECS.to_string(),
             ));
         }
         response.json(ErrorBody { error: self })

@@ -35,7 +35,7 @@ pub(crate) async fn create(
     let body: NewIndex =
         crate::routes::json_body(&req, payload, "{\"name\": \"2026-11\"}", limit).await?;
     let name = body.name.clone();
-    crate::documents::exclusive(&state, move |state| Ok(state.catalog.create(&body.name)?)).await?;
+    crate::write::exclusive(&state, move |state| Ok(state.catalog.create(&body.name)?)).await?;
     Ok(actix_web::HttpResponse::Created()
         .insert_header((
             actix_web::http::header::LOCATION,
@@ -52,7 +52,7 @@ pub(crate) async fn delete(
 ) -> Result<actix_web::HttpResponse, ApiError> {
     let name = path.into_inner();
     let target = name.clone();
-    crate::documents::exclusive(&state, move |state| Ok(state.catalog.delete(&target)?)).await?;
+    crate::write::exclusive(&state, move |state| Ok(state.catalog.delete(&target)?)).await?;
     Ok(
         actix_web::HttpResponse::Ok()
             .json(serde_json::json!({ "name": name, "result": "deleted" })),
@@ -102,7 +102,7 @@ pub(crate) async fn switch(
     }
     let index = body.index.clone();
     // Under the write lock, so no write to the old index is half done when it switches.
-    let previous = crate::documents::exclusive(&state, move |state| {
+    let previous = crate::write::exclusive(&state, move |state| {
         Ok(state.catalog.switch(&body.index)?)
     })
     .await?;

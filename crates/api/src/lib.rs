@@ -18,12 +18,13 @@ mod reports;
 mod routes;
 mod server;
 mod table;
+mod write;
 
 pub use auth::{Access, ApiKeys, MIN_KEY_CHARS};
-pub use documents::WriteSettings;
 pub use error::{ApiError, ErrorCode};
 pub use metrics::Metrics;
 pub use openapi::ApiDoc;
 pub use reports::MAX_EXPORT_RECORDS;
 pub use server::{serve, ApiLimits, AppState};
 pub use table::{configure, RouteSpec, Verb, ROUTES};
+pub use write::WriteSettings;

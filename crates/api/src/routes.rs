@@ -356,9 +356,9 @@ mod tests {
 
     use super::*;
     use crate::auth::ApiKeys;
-    use crate::documents::WriteSettings;
     use crate::metrics::Metrics;
     use crate::server::ApiLimits;
+    use crate::write::WriteSettings;
 
     fn state(root: &std::path::Path) -> AppState {
         let index = chaxin_index::ChaxinIndex::create(&root.join("index"), Default::default())

@@ -12,10 +12,10 @@ use chaxin_ingest::catalog::Catalog;
 use tracing::Instrument;
 
 use crate::auth::ApiKeys;
-use crate::documents::WriteSettings;
 use crate::metrics::{self, Metrics};
 use crate::routes;
 use crate::table::{self, configure, Matched};
+use crate::write::WriteSettings;
 
 /// Header carrying the request id, taken from the client when it sends a usable one.
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

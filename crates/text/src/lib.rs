@@ -27,7 +27,7 @@ mod tokenizer;
 
 pub use analyzer::{Analyzer, PhraseTerms, Token};
 pub use normalize::{normalize, Normalized};
-pub use script::{is_chinese_text, is_han, is_word_char};
+pub use script::{is_chinese_text, is_han, is_word_char, text_lang};
 pub use sentence::{is_sentence_end, sentence_of, sentences};
 pub use settings::{AnalyzerSettings, SettingsError, ANALYZER_VERSION};
 pub use tokenizer::{

@@ -34,6 +34,16 @@ pub fn is_chinese_text(text: &str) -> bool {
     han > 0 && han * MIN_HAN_SHARE >= han + latin
 }
 
+/// The language code of a text by its script: `zh` for Chinese text ([`is_chinese_text`]),
+/// else `en`. A record's language and a second-language variant's are both told this way.
+pub fn text_lang(text: &str) -> &'static str {
+    if is_chinese_text(text) {
+        "zh"
+    } else {
+        "en"
+    }
+}
+
 /// True for characters that make up a non-Han word: letters and digits of any script.
 pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_han(c)
@@ -58,6 +68,8 @@ mod tests {
         ));
         assert!(!is_chinese_text("Rare earth magnets"));
         assert!(!is_chinese_text("，"));
+        assert_eq!(text_lang("基于LSTM的NOx软测量"), "zh");
+        assert_eq!(text_lang("Rare earth magnets"), "en");
     }
 
     #[test]

@@ -139,18 +139,7 @@ pub fn collect_files(format: Format, inputs: &[PathBuf]) -> Result<Vec<PathBuf>,
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {
-            let mut found = Vec::new();
-            util::walk(input, &mut |p| {
-                if format.accepts(p) {
-                    found.push(p.to_path_buf());
-                }
-            })
-            .map_err(|source| IngestError::Io {
-                path: input.clone(),
-                source,
-            })?;
-            found.sort();
-            files.extend(found);
+            files.extend(crate::input::files_under(input, |p| format.accepts(p))?);
         } else if input.exists() {
             files.push(input.clone());
         } else {

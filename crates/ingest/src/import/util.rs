@@ -1,7 +1,5 @@
 //! Small helpers shared by the importers.
 
-use std::path::Path;
-
 use chaxin_index::{PartialDate, Record};
 
 use super::Imported;
@@ -60,18 +58,6 @@ pub(crate) fn csv_import(
             })
         })
         .collect()
-}
-
-pub(crate) fn walk(dir: &Path, visit: &mut dyn FnMut(&Path)) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            walk(&path, visit)?;
-        } else {
-            visit(&path);
-        }
-    }
-    Ok(())
 }
 
 /// Collapses runs of white space (including newlines inside CSV fields) into one space.

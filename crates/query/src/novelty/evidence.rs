@@ -188,6 +188,20 @@ pub(crate) struct PointEvidence {
     pub proximity: f32,
 }
 
+#[cfg(test)]
+impl PointEvidence {
+    /// Evidence of nothing found for `features` features.
+    pub(crate) fn empty(features: usize) -> Self {
+        PointEvidence {
+            occurrences: vec![Vec::new(); features],
+            coverage: 0.0,
+            sentence_coverage: 0.0,
+            best_sentence: None,
+            proximity: 0.0,
+        }
+    }
+}
+
 /// A found feature with its passage.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct FoundFeature {

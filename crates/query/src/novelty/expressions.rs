@@ -124,37 +124,8 @@ pub(super) fn restrictions(
             },
         ));
     }
-    let any_of = |field: FieldRef, values: Vec<String>| -> Ast {
-        Ast::Bool(
-            values
-                .into_iter()
-                .map(|text| {
-                    let word = Ast::Word {
-                        field: Some(field),
-                        text,
-                        column: 0,
-                    };
-                    (Occur::Should, word)
-                })
-                .collect(),
-        )
-    };
     let f = &request.filters;
-    if !f.kind.is_empty() {
-        out.push((
-            Occur::Must,
-            any_of(
-                FieldRef::Raw(crate::field::RawField::Kind),
-                f.kind.iter().map(|k| k.as_str().to_string()).collect(),
-            ),
-        ));
-    }
-    if !f.lang.is_empty() {
-        out.push((
-            Occur::Must,
-            any_of(FieldRef::Raw(crate::field::RawField::Lang), f.lang.clone()),
-        ));
-    }
+    out.extend(crate::filters::kind_and_lang(&f.kind, &f.lang));
     if !f.ipc.is_empty() {
         // Each code as `IPC=<code>` reads it: a section, class or subclass exactly, a group
         // (`C22C 38/`) or `*` by prefix.

@@ -14,6 +14,7 @@ mod edits;
 mod evidence;
 mod expressions;
 mod features;
+mod ranking;
 mod request;
 mod response;
 
@@ -26,13 +27,14 @@ pub use evidence::FoundFeature;
 use evidence::{DocText, PointEvidence, Vocabulary};
 use expressions::{expression, expression_in, restrictions, word};
 pub use features::Feature;
+use ranking::PointShape;
 use rayon::prelude::*;
 pub use request::{NoveltyFilters, NoveltyRequest};
 pub use response::{
     Candidate, Category, Expression, NoveltyResponse, PointMatch, PointReport, ScoreParts,
 };
 use tantivy::query::{Occur as TOccur, Query};
-use tantivy::{DocAddress, Searcher, Term};
+use tantivy::{Searcher, Term};
 
 use crate::ast::{Ast, Occur};
 use crate::collector::{Ranked, TopByScoreThenId};
@@ -88,13 +90,6 @@ struct Scored<'v> {
     parts: Vec<ScoreParts>,
     score: f32,
     text: DocText<'v>,
-}
-
-/// One retrieved candidate.
-struct Retrieved {
-    address: DocAddress,
-    /// BM25 of each point's broad expression (0 when not retrieved by it).
-    bm25: Vec<f32>,
 }
 
 /// Dedup keys of a record: DOI, normalised title (long enough to be distinctive), family.
@@ -446,19 +441,8 @@ impl SearchEngine {
             .collect::<Result<Vec<_>, SearchError>>()?;
         let mut reports = Vec::with_capacity(request.points.len());
         let mut point_features = Vec::with_capacity(request.points.len());
-        let mut retrieved: Vec<Retrieved> = Vec::new();
-        let mut slot: HashMap<DocAddress, usize> = HashMap::new();
-        for (p, (features, expressions, ranked)) in searched.into_iter().enumerate() {
-            for r in ranked {
-                let i = *slot.entry(r.address).or_insert_with(|| {
-                    retrieved.push(Retrieved {
-                        address: r.address,
-                        bm25: vec![0.0; request.points.len()],
-                    });
-                    retrieved.len() - 1
-                });
-                retrieved[i].bm25[p] = r.score;
-            }
+        let mut ranked = Vec::with_capacity(request.points.len());
+        for (p, (features, expressions, hits)) in searched.into_iter().enumerate() {
             reports.push(PointReport {
                 point: p + 1,
                 text: request.points[p].clone(),
@@ -467,7 +451,9 @@ impl SearchEngine {
                 closest: None,
             });
             point_features.push(features);
+            ranked.push(hits);
         }
+        let retrieved = ranking::pool(ranked);
 
         // Evidence and scores.
         let vocabulary = Vocabulary::of(point_features.iter().flatten(), &self.config.lexicon);
@@ -509,59 +495,13 @@ impl SearchEngine {
                 point_features
                     .iter()
                     .zip(&s.evidence)
-                    .map(|(features, e)| {
-                        features
-                            .iter()
-                            .enumerate()
-                            .filter(|(i, f)| !f.generic && !e.occurrences[*i].is_empty())
-                            .map(|(i, _)| i)
-                            .collect()
-                    })
+                    .map(|(features, e)| ranking::disclosed(features, e))
                     .collect()
             })
             .collect();
-        let key_sets: Vec<HashSet<usize>> = point_features
+        let shapes: Vec<PointShape> = point_features
             .iter()
-            .map(|features| {
-                let key: HashSet<usize> = features
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| !f.generic)
-                    .map(|(i, _)| i)
-                    .collect();
-                key
-            })
-            .collect();
-        // X and Y are judged on the essential concepts; the lightest concept of a point with
-        // several is the one a record may share by chance (神经网络 for a NOx soft sensor).
-        let essential_sets: Vec<HashSet<usize>> = point_features
-            .iter()
-            .map(|features| {
-                let essential: Vec<&Feature> = essential_features(features);
-                features
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| essential.iter().any(|e| std::ptr::eq(*e, *f)))
-                    .map(|(i, _)| i)
-                    .collect()
-            })
-            .collect();
-        let lightest: Vec<Option<usize>> = point_features
-            .iter()
-            .map(|features| {
-                let concepts: Vec<(usize, &Feature)> = features
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| !f.generic)
-                    .collect();
-                if concepts.len() < 2 {
-                    return None;
-                }
-                concepts
-                    .iter()
-                    .min_by(|a, b| a.1.weight.total_cmp(&b.1.weight).then(b.0.cmp(&a.0)))
-                    .map(|(i, _)| *i)
-            })
+            .map(|features| PointShape::of(features))
             .collect();
 
         let mut seen: HashMap<String, usize> = HashMap::new();
@@ -582,30 +522,22 @@ impl SearchEngine {
             let mut points = Vec::with_capacity(point_features.len());
             for (p, features) in point_features.iter().enumerate() {
                 let e = &s.evidence[p];
-                let key = &key_sets[p];
+                let shape = &shapes[p];
                 let found_keys = &disclosed[rank][p];
-                let key_weight: f32 = key.iter().map(|&i| features[i].weight).sum();
-                let found_weight: f32 = found_keys.iter().map(|&i| features[i].weight).sum();
-                let coverage = if key.is_empty() {
-                    e.coverage
-                } else {
-                    found_weight / key_weight.max(f32::MIN_POSITIVE)
-                };
-                let essential = &essential_sets[p];
+                let coverage = shape.coverage(features, found_keys, e);
                 let others = disclosed
                     .iter()
                     .enumerate()
                     .filter(|(other, _)| *other != rank)
                     .map(|(_, d)| &d[p]);
-                let category = categories::category(essential, found_keys, coverage, others);
+                let category = categories::category(&shape.essential, found_keys, coverage, others);
                 let missing = features
                     .iter()
                     .enumerate()
                     .filter(|(i, f)| !f.generic && e.occurrences[*i].is_empty())
                     .map(|(_, f)| f.text.clone())
                     .collect();
-                let only_lightest =
-                    lightest[p].is_some_and(|l| found_keys.len() == 1 && found_keys.contains(&l));
+                let only_lightest = shape.only_lightest(found_keys);
                 points.push(PointMatch {
                     point: p + 1,
                     category,
@@ -623,37 +555,37 @@ impl SearchEngine {
                 .unwrap_or(Category::A);
             let record = &s.record;
             let effective_date = record.effective_date();
+            let crate::listing::Listing {
+                id,
+                kind,
+                lang,
+                title,
+                authors,
+                venue,
+                pub_date,
+                doi,
+                pub_number,
+            } = crate::listing::Listing::of(record);
             candidates.push(Candidate {
-                id: record.id.clone(),
+                id,
                 score: s.score,
                 category,
-                kind: record.kind,
-                lang: record.lang().to_string(),
-                title: record.display_title().to_string(),
-                authors: record.authors_and_inventors().cloned().collect(),
-                venue: record.venue.clone(),
-                pub_date: record.pub_date,
+                kind,
+                lang,
+                title,
+                authors,
+                venue,
+                pub_date,
                 effective_date,
                 date_known: effective_date.is_some(),
-                doi: record.doi.clone(),
-                pub_number: record.pub_number.clone(),
+                doi,
+                pub_number,
                 points,
                 collapsed: Vec::new(),
             });
         }
         for report in &mut reports {
-            let p = report.point - 1;
-            report.closest = candidates
-                .iter()
-                .max_by(|a, b| {
-                    let key = |c: &Candidate| (c.points[p].coverage, c.points[p].explanation.score);
-                    let (ka, kb) = (key(a), key(b));
-                    ka.0.total_cmp(&kb.0)
-                        .then(ka.1.total_cmp(&kb.1))
-                        .then(b.id.cmp(&a.id))
-                })
-                .filter(|c| !c.points[p].found.is_empty())
-                .map(|c| c.id.clone());
+            report.closest = ranking::closest(&candidates, report.point - 1);
         }
         Ok(NoveltyResponse {
             cutoff: request.cutoff,
