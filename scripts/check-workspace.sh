@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The workspace habits CI keeps (CONTRIBUTING.md): every crate takes its rust-version and its
-# lints from the workspace, and every dependency's version is declared once, in the root
-# `[workspace.dependencies]`. Prints each breach with its file and line; exits 1 if any.
+# lints from the workspace, every dependency's version is declared once, in the root
+# `[workspace.dependencies]`, and every library crate warns on undocumented public items
+# (`#![warn(missing_docs)]`, an error under CI's `-D warnings`). Prints each breach with its file and line; exits 1 if any.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 status=0
@@ -16,5 +17,9 @@ for manifest in Cargo.toml crates/*/Cargo.toml; do
       printf "%s:%d: %s: declare the version in [workspace.dependencies]\n", file, NR, $0; bad = 1
     }
     END { exit bad }' "$manifest" || status=1
+done
+for lib in crates/*/src/lib.rs; do
+  grep -qx '#!\[warn(missing_docs)\]' "$lib" \
+    || { echo "$lib: no #![warn(missing_docs)] (document the crate's public items)"; status=1; }
 done
 exit $status

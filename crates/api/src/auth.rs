@@ -25,7 +25,9 @@ pub enum Access {
 /// The configured keys.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct ApiKeys {
+    /// Keys that may read (search, novelty, reports, stats).
     pub read: Vec<String>,
+    /// Keys that may also write (documents, indexes, aliases).
     pub write: Vec<String>,
     /// Writes without a key (local use only; the server warns off loopback).
     pub open: bool,

@@ -88,7 +88,9 @@ error_codes! {
 #[derive(Debug, Clone, Serialize, thiserror::Error, utoipa::ToSchema)]
 #[error("{code:?}: {message}")]
 pub struct ApiError {
+    /// The stable code (`invalid_field`, `index_locked`, …) that decides the status.
     pub code: ErrorCode,
+    /// What went wrong and, where it helps, what to send instead.
     pub message: String,
     /// The request field at fault (`limit`, `kind[1]`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -118,6 +120,7 @@ pub struct SyntaxContext {
 }
 
 impl ApiError {
+    /// An error with `code` and `message`.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
@@ -130,6 +133,7 @@ impl ApiError {
         }
     }
 
+    /// A 400 `invalid_field` naming the request field at fault.
     pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             field: Some(field.into()),
@@ -137,6 +141,7 @@ impl ApiError {
         }
     }
 
+    /// A 500 `internal`: logged with `context`, answered without the details.
     pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
         tracing::error!("{context}: {err}");
         Self::new(

@@ -7,6 +7,8 @@
 //! admin: `GET|POST /v1/indexes`, `DELETE /v1/indexes/{name}`, `POST
 //! /v1/indexes/{name}/documents`, `GET|POST /v1/aliases`.
 
+#![warn(missing_docs)]
+
 mod auth;
 mod documents;
 mod error;
@@ -20,11 +22,9 @@ mod server;
 mod table;
 mod write;
 
-pub use auth::{Access, ApiKeys, MIN_KEY_CHARS};
+pub use auth::{Access, ApiKeys};
 pub use error::{ApiError, ErrorCode};
 pub use metrics::Metrics;
-pub use openapi::ApiDoc;
-pub use reports::MAX_EXPORT_RECORDS;
 pub use server::{serve, ApiLimits, AppState};
-pub use table::{configure, RouteSpec, Verb, ROUTES};
+pub use table::{RouteSpec, Verb, ROUTES};
 pub use write::WriteSettings;

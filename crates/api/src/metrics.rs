@@ -9,6 +9,7 @@ use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, 
 
 use crate::error::ApiError;
 
+/// The server's Prometheus metrics (`GET /metrics`): requests by route and status, latencies, and the index's size.
 pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
@@ -18,6 +19,7 @@ pub struct Metrics {
 }
 
 impl Metrics {
+    /// Registers the metrics in a registry of their own (prefix `chaxin`).
     pub fn new() -> Result<Self, prometheus::Error> {
         let registry = Registry::new_custom(Some("chaxin".into()), None)?;
         let requests = IntCounterVec::new(

@@ -51,6 +51,7 @@ use crate::{documents, indexes, metrics, routes};
         (name = "operations", description = "Health, statistics, metrics, this document"),
     )
 )]
+/// The OpenAPI 3.1 document of the API (`GET /openapi.json`), its error answers added from the route table.
 pub struct ApiDoc;
 
 /// The bearer-key scheme, and the note that reads need a key only when read keys are set.

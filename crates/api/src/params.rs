@@ -5,6 +5,69 @@ use chaxin_query::{DefaultOperator, Facet, SearchRequest, SortOrder};
 
 use crate::error::{ApiError, ErrorCode};
 
+/// The parameters of `GET /v1/search`, in the order the OpenAPI document lists them. The
+/// query string is read by [`search_request`] (and the export parameters by
+/// `reports::export_params`); a test keeps this list and theirs the same.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(
+    dead_code,
+    reason = "read by utoipa only: search_request parses the query string"
+)]
+pub(crate) struct SearchParams {
+    /// The query in the expert language (README, docs/query-language.md).
+    q: Option<String>,
+    /// Kinds, comma-separated or repeated (`paper`, `patent`, …).
+    kind: Option<String>,
+    /// Languages, comma-separated or repeated (`zh`, `en`).
+    lang: Option<String>,
+    /// Published on or after: `YYYY[-MM[-DD]]`.
+    date_from: Option<String>,
+    /// Published on or before: `YYYY[-MM[-DD]]`, inclusive.
+    date_to: Option<String>,
+    /// Hits skipped before the page.
+    offset: Option<usize>,
+    /// Hits in the page: 1–100.
+    limit: Option<usize>,
+    /// How juxtaposed terms combine: `or` or `and`.
+    operator: Option<String>,
+    /// Return `<em>` snippets (default true).
+    highlight: Option<bool>,
+    /// Facets to count, comma-separated: year, kind, lang, ipc_section, ipc_class, ipc
+    /// (subclass), venue, applicant.
+    facets: Option<String>,
+    /// Values returned per facet: 1–100.
+    facet_size: Option<usize>,
+    /// `relevance` (default), `date_desc` or `date_asc`.
+    sort: Option<SortOrder>,
+    /// The `next` cursor of the previous page.
+    search_after: Option<String>,
+    /// Also search a plain query's concepts in the other language (with a lexicon).
+    cross_language: Option<bool>,
+    /// Export the page instead of JSON: `gbt7714`, `ris`, `bibtex` or `csv`.
+    format: Option<String>,
+    /// With `format`: export every page, not only this one.
+    all: Option<bool>,
+}
+
+/// The parameters [`search_request`] reads.
+const SEARCH_PARAMETERS: &[&str] = &[
+    "q",
+    "kind",
+    "lang",
+    "date_from",
+    "date_to",
+    "offset",
+    "limit",
+    "operator",
+    "highlight",
+    "facets",
+    "facet_size",
+    "sort",
+    "search_after",
+    "cross_language",
+];
+
 /// Parses a URL query string. Lists (`kind`, `lang`) are comma-separated or repeated.
 pub(crate) fn search_request(query_string: &str) -> Result<SearchRequest, ApiError> {
     let mut request = SearchRequest::default();
@@ -16,7 +79,10 @@ pub(crate) fn search_request(query_string: &str) -> Result<SearchRequest, ApiErr
                 for k in split_list(value) {
                     let kind = Kind::parse(k).ok_or_else(|| {
                         let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-                        ApiError::invalid_field("kind", format!("unknown kind `{k}`; kinds: {}", kinds.join(", ")))
+                        ApiError::invalid_field(
+                            "kind",
+                            format!("unknown kind `{k}`; kinds: {}", kinds.join(", ")),
+                        )
                     })?;
                     request.kind.push(kind);
                 }
@@ -30,7 +96,12 @@ pub(crate) fn search_request(query_string: &str) -> Result<SearchRequest, ApiErr
                 request.operator = match value {
                     "or" | "OR" => DefaultOperator::Or,
                     "and" | "AND" => DefaultOperator::And,
-                    _ => return Err(ApiError::invalid_field("operator", format!("`{value}` is neither `or` nor `and`"))),
+                    _ => {
+                        return Err(ApiError::invalid_field(
+                            "operator",
+                            format!("`{value}` is neither `or` nor `and`"),
+                        ))
+                    }
                 }
             }
             "highlight" => request.highlight = boolean("highlight", value)?,
@@ -38,7 +109,13 @@ pub(crate) fn search_request(query_string: &str) -> Result<SearchRequest, ApiErr
                 for name in split_list(value) {
                     let facet = Facet::parse(name).ok_or_else(|| {
                         let names: Vec<&str> = Facet::ALL.iter().map(|f| f.name()).collect();
-                        ApiError::invalid_field("facets", format!("unknown facet `{name}`; facets: {} (ipc = ipc_subclass)", names.join(", ")))
+                        ApiError::invalid_field(
+                            "facets",
+                            format!(
+                                "unknown facet `{name}`; facets: {} (ipc = ipc_subclass)",
+                                names.join(", ")
+                            ),
+                        )
                     })?;
                     if !request.facets.contains(&facet) {
                         request.facets.push(facet);
@@ -51,7 +128,12 @@ pub(crate) fn search_request(query_string: &str) -> Result<SearchRequest, ApiErr
                     "relevance" => SortOrder::Relevance,
                     "date_desc" => SortOrder::DateDesc,
                     "date_asc" => SortOrder::DateAsc,
-                    _ => return Err(ApiError::invalid_field("sort", format!("`{value}` is not relevance, date_desc or date_asc"))),
+                    _ => {
+                        return Err(ApiError::invalid_field(
+                            "sort",
+                            format!("`{value}` is not relevance, date_desc or date_asc"),
+                        ))
+                    }
                 }
             }
             "search_after" => request.search_after = Some(value.to_string()),
@@ -62,7 +144,8 @@ pub(crate) fn search_request(query_string: &str) -> Result<SearchRequest, ApiErr
                     ..ApiError::new(
                         ErrorCode::BadRequest,
                         format!(
-                            "unknown parameter `{other}`; parameters: q, kind, lang, date_from, date_to, offset, limit, operator, highlight, facets, facet_size, sort, search_after, cross_language"
+                            "unknown parameter `{other}`; parameters: {}",
+                            SEARCH_PARAMETERS.join(", ")
                         ),
                     )
                 })
@@ -133,6 +216,26 @@ fn number(field: &str, value: &str) -> Result<usize, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_documented_parameters_are_the_ones_read() {
+        use utoipa::IntoParams;
+        let documented: Vec<String> = SearchParams::into_params(|| None)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        let mut read: Vec<&str> = SEARCH_PARAMETERS.to_vec();
+        read.extend(["format", "all"]);
+        assert_eq!(documented, read);
+        // And each is read: none is answered `unknown parameter`.
+        for name in SEARCH_PARAMETERS {
+            let err = search_request(&format!("{name}=%ZZ")).err();
+            assert!(
+                err.is_none_or(|e| !e.message.starts_with("unknown parameter")),
+                "{name}"
+            );
+        }
+    }
 
     #[test]
     fn parses_every_parameter() {

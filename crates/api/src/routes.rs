@@ -9,7 +9,7 @@ use chaxin_query::Interrupt;
 use chaxin_query::{
     parse, NoveltyRequest, SearchEngine, SearchRequest, MAX_POINTS, MAX_QUERY_CHARS,
 };
-use chaxin_query::{NoveltyResponse, SearchResponse, SortOrder, Stats};
+use chaxin_query::{NoveltyResponse, SearchResponse, Stats};
 use futures_util::StreamExt;
 use serde_json::json;
 
@@ -117,7 +117,7 @@ async fn health(state: &AppState) -> HttpResponse {
     }
 }
 
-#[utoipa::path(get, path = "/v1/search", tag = "search", params(("q" = Option<String>, Query, description = "query in the expert language (README, docs/query-language.md)"), ("kind" = Option<String>, Query, description = "kinds, comma-separated"), ("lang" = Option<String>, Query, description = "languages, comma-separated"), ("date_from" = Option<String>, Query, description = "YYYY[-MM[-DD]]"), ("date_to" = Option<String>, Query, description = "YYYY[-MM[-DD]], inclusive"), ("offset" = Option<usize>, Query), ("limit" = Option<usize>, Query, description = "1-100"), ("operator" = Option<String>, Query, description = "or | and"), ("highlight" = Option<bool>, Query), ("facets" = Option<String>, Query, description = "year, kind, lang, ipc_section, ipc_class, ipc (subclass), venue, applicant"), ("facet_size" = Option<usize>, Query, description = "1-100"), ("sort" = Option<SortOrder>, Query), ("search_after" = Option<String>, Query, description = "the `next` cursor of the previous page")), responses((status = 200, body = SearchResponse)))]
+#[utoipa::path(get, path = "/v1/search", tag = "search", params(crate::params::SearchParams), responses((status = 200, body = SearchResponse)))]
 pub(crate) async fn search_get(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -77,6 +77,7 @@ impl Default for ApiLimits {
 pub struct AppState {
     /// The named indexes and the served one.
     pub catalog: Catalog,
+    /// Request limits (body sizes, deadlines, result depths).
     pub limits: ApiLimits,
     /// One permit per engine call allowed to run (see [`ApiLimits::engine_threads`]); a
     /// permit is held until the call's work has really ended, not only until its answer.
@@ -84,8 +85,11 @@ pub struct AppState {
     /// The threads engine calls run on: their own, so that nothing else (an upload waiting on
     /// its client, a write waiting on the lock) can take the threads searches need.
     pub engine_pool: rayon::ThreadPool,
+    /// The API keys (none: every route is open).
     pub keys: ApiKeys,
+    /// Indexing resources and admission of writes.
     pub writes: WriteSettings,
+    /// The server's metrics.
     pub metrics: Metrics,
     /// One permit per write admitted (running or waiting for the lock); beyond
     /// [`WriteSettings::max_writes`] a write is answered 429 at once.
@@ -96,6 +100,7 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The state of a server over the catalogue `catalog` (its `main` alias is served).
     pub fn new(
         catalog: Catalog,
         limits: ApiLimits,

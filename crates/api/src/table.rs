@@ -21,10 +21,15 @@ use crate::{documents, indexes, metrics, openapi, reports, routes};
 /// An HTTP method of the table (a closed set, so metrics labels stay bounded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Verb {
+    /// `GET`.
     Get,
+    /// `HEAD` (answered as `GET`, without the body).
     Head,
+    /// `POST`.
     Post,
+    /// `PUT`.
     Put,
+    /// `DELETE`.
     Delete,
 }
 
@@ -53,6 +58,7 @@ impl Verb {
 
 /// One row of the table.
 pub struct RouteSpec {
+    /// The HTTP method.
     pub verb: Verb,
     /// The path pattern (`/v1/documents/{id}`), also the route's metrics label.
     pub path: &'static str,

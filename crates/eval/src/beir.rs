@@ -8,17 +8,25 @@ use serde::Deserialize;
 /// Errors reading a collection: the file, the line and why.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
+    /// A file could not be read.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
+    /// A line of a file is not what the BEIR layout expects.
     #[error("{path}:{line}: {reason}")]
     Format {
+        /// The file.
         path: PathBuf,
+        /// The 1-based line.
         line: usize,
+        /// What is wrong with it.
         reason: String,
     },
+    /// The evaluation index could not be built or searched.
     #[error("{0}")]
     Index(String),
 }
@@ -44,9 +52,13 @@ struct Query {
 /// A collection: documents, queries and graded judgments (`qrels[query][doc] = grade`).
 #[derive(Debug, Clone)]
 pub struct Dataset {
+    /// The set's directory name (`cx-zh2en`, `scifact`, …).
     pub name: String,
+    /// The corpus.
     pub docs: Vec<Doc>,
+    /// The queries: id and text.
     pub queries: Vec<(String, String)>,
+    /// Relevance judgments: query id → document id → grade.
     pub qrels: HashMap<String, HashMap<String, i32>>,
 }
 

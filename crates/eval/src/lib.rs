@@ -3,6 +3,8 @@
 //! query through [`chaxin_query::SearchEngine::search`] (the code path of the HTTP API) and score
 //! the rankings with nDCG@10, Recall@100, MAP@100, MRR@10 and PRES@100.
 
+#![warn(missing_docs)]
+
 mod beir;
 pub mod metrics;
 mod run;

@@ -18,14 +18,19 @@ use crate::metrics::{average_precision_at, ndcg_at, pres_at, recall_at, reciproc
 /// Scores of one query.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq)]
 pub struct QueryScores {
+    /// nDCG@10.
     #[serde(rename = "nDCG@10")]
     pub ndcg10: f64,
+    /// Recall@100.
     #[serde(rename = "Recall@100")]
     pub recall100: f64,
+    /// MAP@100.
     #[serde(rename = "MAP@100")]
     pub map100: f64,
+    /// MRR@10.
     #[serde(rename = "MRR@10")]
     pub mrr10: f64,
+    /// PRES@100 (patent retrieval's recall-oriented measure).
     #[serde(rename = "PRES@100")]
     pub pres100: f64,
 }
@@ -33,15 +38,19 @@ pub struct QueryScores {
 /// Mean scores of a collection, and every query's.
 #[derive(Debug, Clone, Serialize)]
 pub struct SetReport {
+    /// The set's name.
     #[serde(skip)]
     pub name: String,
+    /// The scores averaged over the judged queries.
     #[serde(flatten)]
     pub mean: QueryScores,
+    /// Judged queries evaluated.
     pub queries: usize,
     /// Corpus documents the ingest rejected (e.g. empty ones); they cannot be found.
     pub rejected_docs: u64,
     /// Queries answered per second, one thread, search only (top 100, no highlighting).
     pub queries_per_sec: f64,
+    /// The scores of each query, by query id.
     pub per_query: BTreeMap<String, QueryScores>,
     /// The ranking of every query (document ids, best first).
     #[serde(skip)]

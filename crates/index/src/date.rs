@@ -9,8 +9,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Invariant: `month` is `Some` whenever `day` is, and the date exists in the calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PartialDate {
+    /// The year.
     pub year: i32,
+    /// The month (1–12), when known.
     pub month: Option<u8>,
+    /// The day of the month, when known (only with a month).
     pub day: Option<u8>,
 }
 

@@ -31,8 +31,11 @@ pub struct IndexDocument {
 /// One value of an [`IndexDocument`].
 #[derive(Debug)]
 pub enum IndexValue {
+    /// A raw string (ids, codes, kinds).
     Str(String),
+    /// A date (publication, filing, priority, effective).
     Date(DateTime),
+    /// Stored bytes (the record's JSON).
     Bytes(Vec<u8>),
     /// Analysed text, moved out on first read (see [`IndexDocument`]).
     Tokens(Mutex<Option<Box<PreTokenizedString>>>),

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("field `{field}`: {reason}")]
 pub struct RecordError {
+    /// JSON path of the field at fault (`-`: the record as a whole).
     pub field: String,
+    /// Why it is refused.
     pub reason: String,
 }
 
@@ -62,17 +64,34 @@ fn missing_field_name(message: &str) -> Option<&str> {
 /// Errors opening, creating or writing an index.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
+    /// tantivy failed.
     #[error("tantivy: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// A file of the index could not be read or written.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
+    /// `chaxin.json` is unreadable: its path and why.
     #[error("{path}: {reason}")]
-    BadMeta { path: PathBuf, reason: String },
+    BadMeta {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The directory holds no chaxin index: its path and the file missing.
     #[error("{path} is not a chaxin index (no {file})")]
-    NotAnIndex { path: PathBuf, file: &'static str },
+    NotAnIndex {
+        /// The directory.
+        path: PathBuf,
+        /// The file it lacks.
+        file: &'static str,
+    },
+    /// The index's analyzer settings are not this build's.
     #[error(transparent)]
     Settings(#[from] chaxin_text::SettingsError),
 }

@@ -30,10 +30,15 @@ pub struct IndexMeta {
 /// An open chaxin index.
 #[derive(Clone)]
 pub struct ChaxinIndex {
+    /// The tantivy index.
     pub index: Index,
+    /// Its fields.
     pub fields: Fields,
+    /// The analyzer it was built with (from `chaxin.json`).
     pub analyzer: Analyzer,
+    /// Its `chaxin.json`.
     pub meta: IndexMeta,
+    /// Its directory.
     pub path: PathBuf,
 }
 

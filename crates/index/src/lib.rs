@@ -4,6 +4,8 @@
 //! * [`Fields`]: the tantivy schema and how a record becomes a document.
 //! * [`ChaxinIndex`]: an index directory with its recorded analyzer settings.
 
+#![warn(missing_docs)]
+
 mod date;
 mod document;
 mod error;
@@ -13,10 +15,10 @@ mod schema;
 
 pub use date::PartialDate;
 pub use document::{
-    classification_terms, date_value, mark_structure, number_variants, to_document, IndexDocument,
-    IndexValue, PARAGRAPH_MARK, SENTENCE_MARK,
+    classification_terms, number_variants, to_document, IndexDocument, PARAGRAPH_MARK,
+    SENTENCE_MARK,
 };
 pub use error::{IndexError, RecordError};
-pub use index::{find_live_doc, ChaxinIndex, IndexMeta, META_FILE};
+pub use index::{find_live_doc, ChaxinIndex, IndexMeta};
 pub use record::{Kind, Localized, Record};
-pub use schema::{Fields, TextField, TEXT_FIELDS};
+pub use schema::{Fields, TextField};

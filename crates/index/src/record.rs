@@ -179,10 +179,13 @@ pub struct Record {
     /// Abstract, in one or more languages.
     #[serde(rename = "abstract", default, skip_serializing_if = "Option::is_none")]
     pub abstract_text: Option<Localized>,
+    /// Keywords as the source lists them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+    /// Authors, in the order of the byline.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<String>,
+    /// Authors' affiliations.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub affiliations: Vec<String>,
     /// Journal, conference or publisher.
@@ -191,13 +194,16 @@ pub struct Record {
     /// Publication (for patents: publication or grant) date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pub_date: Option<PartialDate>,
+    /// DOI (`10.…`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub doi: Option<String>,
+    /// Where the record can be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Collection the record came from (`CSL`, `arXiv`, `USPTO`, `CNKI`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Subject or discipline (`工学`, `cs.CL`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discipline: Option<String>,
     // Bibliographic details (citations and exports; stored, not searched).
@@ -210,8 +216,10 @@ pub struct Record {
     /// Pages or page range (`3219`, `61-66`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pages: Option<String>,
+    /// ISSN of the journal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issn: Option<String>,
+    /// ISBN of the book or proceedings.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub isbn: Option<String>,
     /// China serial number of a journal (国内统一刊号, `11-1784/N`).
@@ -224,26 +232,37 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub place: Option<String>,
     // Patent fields.
+    /// Publication number of a patent (`CN112345678A`, `US9876543B2`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pub_number: Option<String>,
+    /// Application number of a patent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application_number: Option<String>,
+    /// Applicants (assignees) of a patent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub applicants: Vec<String>,
+    /// Inventors of a patent.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inventors: Vec<String>,
+    /// IPC codes (`H01M 10/052`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ipc: Vec<String>,
+    /// CPC codes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cpc: Vec<String>,
+    /// Earliest priority date of a patent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_date: Option<PartialDate>,
+    /// Filing date of a patent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filing_date: Option<PartialDate>,
+    /// Claims of a patent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claims: Option<String>,
+    /// Description of a patent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Patent family id: records of one family are collapsed in novelty search.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family_id: Option<String>,
     /// Anything else, stored and returned as is, never searched.

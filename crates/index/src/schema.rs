@@ -14,15 +14,21 @@ use tantivy::schema::{
 /// A searchable text field of a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TextField {
+    /// Title.
     Title,
+    /// Abstract.
     Abstract,
+    /// Keywords.
     Keywords,
+    /// Claims (patents).
     Claims,
+    /// Description (patents).
     Description,
     /// Authors and inventors.
     Authors,
     /// Affiliations and applicants.
     Affiliations,
+    /// Journal, proceedings or other venue.
     Venue,
 }
 
@@ -61,10 +67,13 @@ impl TextField {
 /// Handles to every field of the schema.
 #[derive(Debug, Clone)]
 pub struct Fields {
+    /// The tantivy schema.
     pub schema: Schema,
     /// Record id (raw, stored, fast: used for replace, lookup and the ranking tie-break).
     pub id: Field,
+    /// Record kind (`paper`, `patent`, …), raw.
     pub kind: Field,
+    /// Record language (`zh`, `en`), raw.
     pub lang: Field,
     /// Publication date (first day of a partial date), indexed and fast.
     pub pub_date: Field,
@@ -83,8 +92,11 @@ pub struct Fields {
     pub ipc: Field,
     /// CPC codes, as IPC.
     pub cpc: Field,
+    /// Collection (`CSL`, `arXiv`, …), raw.
     pub source: Field,
+    /// Discipline, raw.
     pub discipline: Field,
+    /// Patent family id, raw.
     pub family: Field,
     /// Venue as written (trimmed): facet counts.
     pub venue: Field,

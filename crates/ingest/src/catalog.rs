@@ -20,7 +20,12 @@ use serde::Serialize;
 pub enum CatalogError {
     /// `name` cannot name an index (`why` says which rule it breaks).
     #[error("{why}")]
-    InvalidName { name: String, why: String },
+    InvalidName {
+        /// The name given.
+        name: String,
+        /// Why it is refused.
+        why: String,
+    },
     /// No index with that name.
     #[error("no index named `{0}`")]
     NotFound(String),
@@ -33,13 +38,17 @@ pub enum CatalogError {
     /// The file system failed while `doing` something.
     #[error("{doing}: {source}")]
     Io {
+        /// What the catalogue was doing.
         doing: &'static str,
+        /// Why it failed.
         source: std::io::Error,
     },
     /// An index would not open or be created.
     #[error("{doing}: {source}")]
     Index {
+        /// What the catalogue was doing.
         doing: &'static str,
+        /// Why it failed.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
 }
@@ -80,7 +89,9 @@ fn reserved(name: &str) -> Option<String> {
 
 /// The served index.
 pub struct Served {
+    /// The index's name.
     pub name: String,
+    /// Its engine.
     pub engine: Arc<SearchEngine>,
 }
 
@@ -94,7 +105,9 @@ pub struct Catalog {
 /// One named index.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct IndexInfo {
+    /// The index's name.
     pub name: String,
+    /// Live records in it.
     pub documents: u64,
     /// Whether `main` points to it.
     pub served: bool,

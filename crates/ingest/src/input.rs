@@ -11,6 +11,7 @@ use crate::error::IngestError;
 /// One input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
+    /// The file.
     pub path: PathBuf,
     /// Size on disk (compressed size for `.zst`).
     pub bytes: u64,

@@ -4,6 +4,8 @@
 //! (rayon), hands the documents to tantivy's writer and commits once at the end: either the
 //! whole run becomes visible or, after a crash or `--strict` failure, none of it does.
 
+#![warn(missing_docs)]
+
 pub mod catalog;
 mod error;
 pub mod import;

@@ -39,6 +39,7 @@ pub struct IngestOptions {
     /// take several times their text in memory, so this, not `batch_size`, bounds an
     /// ingest's memory when lines are long.
     pub batch_bytes: usize,
+    /// How progress is shown.
     pub progress: ProgressMode,
     /// Rejections kept in [`IngestSummary::first_errors`].
     pub max_reported_errors: usize,
@@ -77,7 +78,9 @@ pub struct IngestSummary {
     pub lines: u64,
     /// Uncompressed bytes of the lines read.
     pub input_bytes: u64,
+    /// Wall-clock seconds of the run.
     pub elapsed_secs: f64,
+    /// Records indexed per second.
     pub docs_per_sec: f64,
     /// The rejects file, when lines were rejected and one was asked for.
     pub rejects_file: Option<PathBuf>,

@@ -49,9 +49,11 @@ pub struct Recombiner {
 /// What [`generate`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GenerateSummary {
+    /// Records written.
     pub records: u64,
     /// NDJSON bytes before compression.
     pub bytes: u64,
+    /// Real records the synthetic ones were made from.
     pub source_records: usize,
 }
 
@@ -168,6 +170,7 @@ impl Recombiner {
         self.sources.len()
     }
 
+    /// True when the pool holds no record to generate from.
     pub fn is_empty(&self) -> bool {
         self.sources.is_empty()
     }

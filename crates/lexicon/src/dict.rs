@@ -22,8 +22,15 @@ pub const KEEP_LONE_PER_WORD: usize = 2;
 /// Errors while reading a dictionary, with the line.
 #[derive(Debug, thiserror::Error)]
 pub enum DictError {
+    /// A line of the dictionary is malformed: its 1-based number and why.
     #[error("line {line}: {message}")]
-    Line { line: u64, message: String },
+    Line {
+        /// The 1-based line.
+        line: u64,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The dictionary could not be read.
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

@@ -147,18 +147,22 @@ pub fn is_function_word(word: &str) -> bool {
 /// Makes keys with one analyzer (English keys need its stemmer and stop words).
 #[derive(Clone)]
 pub struct KeyMaker {
+    /// The analyzer English keys are stemmed with.
     pub analyzer: Analyzer,
 }
 
 impl KeyMaker {
+    /// A key maker with `analyzer`.
     pub fn new(analyzer: Analyzer) -> Self {
         Self { analyzer }
     }
 
+    /// The key of Chinese `text` ([`zh_key`]).
     pub fn zh(&self, text: &str) -> Option<String> {
         zh_key(text)
     }
 
+    /// The key of English `text` ([`en_key`]).
     pub fn en(&self, text: &str) -> Option<String> {
         en_key(&self.analyzer, text)
     }

@@ -12,6 +12,8 @@
 //! (stemmed, stop words removed) joined by single spaces, so `Neural Networks` and
 //! `neural network` are one key.
 
+#![warn(missing_docs)]
+
 pub mod dict;
 pub mod keys;
 pub mod mine;
@@ -40,11 +42,14 @@ pub use store::{load_dir, write_pairs, write_readings, write_terms, StoreError};
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
+    /// Chinese.
     Zh,
+    /// English.
     En,
 }
 
 impl Lang {
+    /// `zh` or `en`.
     pub fn as_str(self) -> &'static str {
         match self {
             Lang::Zh => "zh",
@@ -52,6 +57,7 @@ impl Lang {
         }
     }
 
+    /// The other language of the two.
     pub fn other(self) -> Lang {
         match self {
             Lang::Zh => Lang::En,
@@ -85,6 +91,7 @@ pub enum Source {
 }
 
 impl Source {
+    /// `dictionary`, `corpus` or `user`, as JSON writes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Dictionary => "dictionary",
@@ -118,9 +125,11 @@ pub struct Entry {
     /// the senses of *fabric* and of *fabrication*, and `led` those of *LED* and *led*, told
     /// apart by this.
     pub written: String,
+    /// Where the pair comes from.
     pub source: Source,
     /// Name of the file it came from (`cedict`, `ecdict`, `chinaxiv`).
     pub origin: String,
+    /// How sure the pair is, in (0, 1].
     pub confidence: f32,
 }
 
@@ -367,6 +376,7 @@ impl Lexicon {
         text.chars().map(|c| self.reading(c)).collect()
     }
 
+    /// True when no character reading is known.
     pub fn is_empty(&self) -> bool {
         self.zh.is_empty()
     }
@@ -378,21 +388,21 @@ const NOT_NAME_SYLLABLES: &[&str] = &["m", "r", "xx", "n", "ng", "hm", "hng"];
 
 /// Shortest word read as a name (`Hami`, `Gebi`; three letters are too often something
 /// else).
-pub const MIN_NAME_LETTERS: usize = 4;
+pub(crate) const MIN_NAME_LETTERS: usize = 4;
 
 /// Longest syllable (`zhuang`).
 const MAX_SYLLABLE_LETTERS: usize = 6;
 
 /// Share of its confidence a translation keeps when it was written for another word of the
 /// same English stem than the one looked up.
-pub const OTHER_WORD_SHARE: f32 = 0.6;
+pub(crate) const OTHER_WORD_SHARE: f32 = 0.6;
 
 /// An English word or phrase (lowercased) without its last word's inflection: plural, past
 /// and present participle endings and a final `e` go, a doubled last consonant is halved
 /// (`networks`, `network` → `network`; `comparing`, `compared`, `compare` → `compar`;
 /// `stopping` → `stop`; `studies` → `study`). Unlike the stem of an English key, derivations
 /// stay apart (`converter` ≠ `convert`, `fabrication` ≠ `fabric`).
-pub fn inflection_key(written: &str) -> String {
+pub(crate) fn inflection_key(written: &str) -> String {
     let w = written.trim();
     let stripped = if let Some(stem) = w.strip_suffix("ies").filter(|s| s.len() >= 2) {
         format!("{stem}y")
@@ -429,7 +439,7 @@ pub fn inflection_key(written: &str) -> String {
 
 /// True when two lowercased English words or phrases differ only by inflection (see
 /// [`inflection_key`]).
-pub fn same_english_word(a: &str, b: &str) -> bool {
+pub(crate) fn same_english_word(a: &str, b: &str) -> bool {
     a == b || inflection_key(a) == inflection_key(b)
 }
 

@@ -37,18 +37,25 @@ const MIN_CONFIDENCE: f32 = 0.2;
 /// One bilingual record as ChinaXiv's JSONL gives it (other fields ignored).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct BilingualRecord {
+    /// The paper's ChinaXiv id.
     #[serde(default)]
     pub chinaxiv_id: String,
+    /// Chinese title.
     #[serde(default)]
     pub title_zh: Option<String>,
+    /// English title.
     #[serde(default)]
     pub title_en: Option<String>,
+    /// Chinese keywords, as one list.
     #[serde(default)]
     pub keywords_zh: Option<String>,
+    /// English keywords, as one list.
     #[serde(default)]
     pub keywords_en: Option<String>,
+    /// Chinese abstract.
     #[serde(default)]
     pub abstract_zh: Option<String>,
+    /// English abstract.
     #[serde(default)]
     pub abstract_en: Option<String>,
     /// False when OCR glued the English words together (`Thisstudyfocused…`).

@@ -23,15 +23,22 @@ pub const EXTENSION: &str = ".tsv.zst";
 /// A lexicon file that cannot be read, with the file and line.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// A lexicon file could not be read or written.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// Why.
         source: std::io::Error,
     },
+    /// A line of a lexicon file is malformed.
     #[error("{path}, line {line}: {message}")]
     Format {
+        /// The file.
         path: PathBuf,
+        /// The 1-based line.
         line: usize,
+        /// What is wrong with it.
         message: String,
     },
 }

@@ -50,6 +50,7 @@ pub struct TermSource {
 /// A mined term.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Term {
+    /// The term's language.
     pub lang: Lang,
     /// Its key (see [`zh_key`], [`en_key`]).
     pub key: String,

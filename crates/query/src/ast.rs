@@ -47,36 +47,54 @@ impl fmt::Display for Proximity {
 pub enum Ast {
     /// A bare word (analysed: may yield several terms, e.g. a Chinese run).
     Word {
+        /// The field it is restricted to (`TI=`), or the default fields.
         field: Option<FieldRef>,
+        /// The word as written.
         text: String,
+        /// Where it starts.
         column: usize,
     },
     /// A quoted phrase, matched verbatim (character sequence for Chinese).
     Phrase {
+        /// The field it is restricted to, or the default fields.
         field: Option<FieldRef>,
+        /// The phrase without its quotes.
         text: String,
+        /// Where it starts.
         column: usize,
     },
     /// A truncated word: `*` any characters, `?` one character (`graph*`, `wom?n`, `H01M*`).
     Wildcard {
+        /// The field it is restricted to, or the default fields.
         field: Option<FieldRef>,
+        /// The word with its `*` and `?`.
         pattern: String,
+        /// Where it starts.
         column: usize,
     },
     /// Two terms (words, phrases, truncations or an `OR` of them) close to each other.
     Near {
+        /// The field both sides are restricted to, or the default fields.
         field: Option<FieldRef>,
+        /// The first term.
         left: Box<Ast>,
+        /// The second term.
         right: Box<Ast>,
+        /// How close, and whether in order.
         proximity: Proximity,
+        /// Where it starts.
         column: usize,
     },
     /// A date range: a lower bound counts from the first day of a partial date (or after its
     /// last day when excluded), an upper bound to its last day (or before its first day).
     Dates {
+        /// Which date of a record.
         field: DateField,
+        /// The lower bound.
         lower: Bound<PartialDate>,
+        /// The upper bound.
         upper: Bound<PartialDate>,
+        /// Where it starts.
         column: usize,
     },
     /// A group of clauses.

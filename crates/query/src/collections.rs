@@ -13,13 +13,17 @@ use crate::error::SearchError;
 pub struct Collection {
     /// The records' `source` (`CSL`, `arXiv`, `USPTO`, …; `-` when not given).
     pub name: String,
+    /// Live records of the collection.
     pub documents: u64,
     /// Earliest and latest publication year (absent when no record is dated).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub first_year: Option<i32>,
+    /// Latest publication year.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_year: Option<i32>,
+    /// The record kinds it holds.
     pub kinds: BTreeSet<String>,
+    /// The record languages it holds.
     pub langs: BTreeSet<String>,
 }
 

@@ -82,8 +82,10 @@ pub struct SearchRequest {
     /// Published on or before (a partial date counts to its last day).
     #[serde(default)]
     pub date_to: Option<PartialDate>,
+    /// Hits skipped before the page.
     #[serde(default)]
     pub offset: usize,
+    /// Hits in the page (1–100).
     #[serde(default = "default_limit")]
     pub limit: usize,
     /// How juxtaposed terms combine.
@@ -98,6 +100,7 @@ pub struct SearchRequest {
     /// Values returned per facet (most frequent first).
     #[serde(default = "default_facet_size")]
     pub facet_size: usize,
+    /// Relevance (default) or date order.
     #[serde(default)]
     pub sort: SortOrder,
     /// Cursor from the `next` of the previous page: the page after it (with `offset` 0),
@@ -262,21 +265,32 @@ pub struct Snippets {
 /// One result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Hit {
+    /// The record id.
     pub id: String,
+    /// Relevance score (BM25 with field boosts; 0 in date order).
     pub score: f32,
+    /// Record kind.
     pub kind: Kind,
+    /// Record language.
     pub lang: String,
+    /// The title in the record's language.
     pub title: String,
+    /// Authors, then inventors.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub authors: Vec<String>,
+    /// Journal, proceedings or other venue.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub venue: Option<String>,
+    /// Publication date.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub pub_date: Option<PartialDate>,
+    /// DOI.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub doi: Option<String>,
+    /// Patent publication number.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub pub_number: Option<String>,
+    /// Highlighted title and abstract (with `highlight`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub snippets: Option<Snippets>,
 }
@@ -288,9 +302,13 @@ pub struct SearchResponse {
     pub query: String,
     /// Number of matching records.
     pub total: u64,
+    /// Hits skipped before this page.
     pub offset: usize,
+    /// The page size asked for.
     pub limit: usize,
+    /// Time spent in the engine, in milliseconds.
     pub took_ms: f64,
+    /// The page.
     pub hits: Vec<Hit>,
     /// Counts per requested facet, most frequent first.
     #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
@@ -306,11 +324,17 @@ pub struct SearchResponse {
 /// What `GET /v1/stats` returns.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Stats {
+    /// Live records.
     pub documents: u64,
+    /// Live records by kind.
     pub by_kind: BTreeMap<String, u64>,
+    /// Live records by language.
     pub by_lang: BTreeMap<String, u64>,
+    /// Index segments.
     pub segments: usize,
+    /// Size of the index files, in bytes.
     pub index_bytes: u64,
+    /// The analyzer the index was built with.
     pub analyzer: AnalyzerSettings,
 }
 
@@ -336,10 +360,12 @@ impl SearchEngine {
         })
     }
 
+    /// The index searched.
     pub fn index(&self) -> &ChaxinIndex {
         &self.index
     }
 
+    /// The search settings (field boosts, lexicon).
     pub fn config(&self) -> &SearchConfig {
         &self.config
     }

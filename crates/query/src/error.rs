@@ -5,7 +5,9 @@
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("column {column}: {message}{}", understood_suffix(.understood))]
 pub struct QueryError {
+    /// The 1-based character column at fault.
     pub column: usize,
+    /// What is wrong and what would be right.
     pub message: String,
     /// The tokens before the error, as the normalised expression writes them.
     pub understood: String,
@@ -39,9 +41,12 @@ pub enum SearchError {
     /// A request value is out of range or inconsistent (the field and why).
     #[error("`{field}`: {message}")]
     InvalidValue {
+        /// The request field at fault.
         field: &'static str,
+        /// What is wrong with it.
         message: String,
     },
+    /// tantivy failed.
     #[error("tantivy: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
     /// The search was stopped by its [`crate::Interrupt`] (deadline or cancel); what it had

@@ -33,7 +33,9 @@ pub const MAX_FACET_SIZE: usize = 100;
 pub enum Facet {
     /// Publication year.
     Year,
+    /// Record kind.
     Kind,
+    /// Record language.
     Lang,
     /// IPC section (`H`).
     IpcSection,
@@ -42,11 +44,14 @@ pub enum Facet {
     /// IPC subclass (`H01M`); also requested as `ipc`.
     #[serde(alias = "ipc")]
     IpcSubclass,
+    /// Journal, proceedings or other venue.
     Venue,
+    /// Patent applicant.
     Applicant,
 }
 
 impl Facet {
+    /// Every facet.
     pub const ALL: [Facet; 8] = [
         Facet::Year,
         Facet::Kind,
@@ -58,6 +63,7 @@ impl Facet {
         Facet::Applicant,
     ];
 
+    /// The facet's name in requests and answers (`ipc_subclass`, …).
     pub fn name(self) -> &'static str {
         match self {
             Facet::Year => "year",
@@ -113,7 +119,9 @@ impl Facet {
 /// A facet value and the number of hits that have it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FacetValue {
+    /// The value (a year, a kind, an IPC code, a venue, …).
     pub value: String,
+    /// Hits with it.
     pub count: u64,
 }
 

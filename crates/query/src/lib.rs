@@ -5,6 +5,8 @@
 //! * [`SearchEngine`]: runs a [`SearchRequest`] against an index (field boosts, filters,
 //!   pagination, deterministic order by score then id, `<em>` highlights).
 
+#![warn(missing_docs)]
+
 mod ast;
 mod collections;
 mod collector;
@@ -25,15 +27,12 @@ mod proximity;
 pub use ast::{Ast, Occur, Proximity};
 pub use collections::Collection;
 pub use collector::SortOrder;
-pub use compile::MAX_QUERY_EXPANSIONS;
 pub use engine::{
     Hit, SearchConfig, SearchEngine, SearchRequest, SearchResponse, Snippets, Stats, MAX_LIMIT,
-    MAX_WINDOW,
 };
 pub use error::{QueryError, SearchError};
-pub use facets::{Facet, FacetValue, MAX_FACET_SIZE};
-pub use field::{DateField, FieldGroup, FieldRef, KNOWN_FIELDS};
-pub use highlight::Highlighter;
+pub use facets::{Facet, FacetValue};
+pub use field::{DateField, FieldGroup, FieldRef};
 pub use interrupt::Interrupt;
 pub use novelty::{
     Candidate, Category, ConceptEdit, Expression, Feature, FoundFeature, NoveltyFilters,
@@ -41,4 +40,3 @@ pub use novelty::{
     MAX_POINTS,
 };
 pub use parser::{parse, plain_text_query, DefaultOperator, MAX_QUERY_CHARS};
-pub use proximity::MAX_EXPANSIONS;

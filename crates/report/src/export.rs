@@ -18,6 +18,7 @@ use crate::citation::gbt7714;
 pub enum ExportFormat {
     /// GB/T 7714-2015 numbered reference list (plain text).
     Gbt7714,
+    /// RIS (for EndNote, Zotero, NoteExpress).
     Ris,
     /// BibTeX / biblatex (`@article`, `@patent`, …).
     Bibtex,
@@ -26,6 +27,7 @@ pub enum ExportFormat {
 }
 
 impl ExportFormat {
+    /// Every format.
     pub const ALL: [ExportFormat; 4] = [
         ExportFormat::Gbt7714,
         ExportFormat::Ris,
@@ -33,6 +35,7 @@ impl ExportFormat {
         ExportFormat::Csv,
     ];
 
+    /// The format's name in requests (`gbt7714`, `ris`, `bibtex`, `csv`).
     pub fn name(self) -> &'static str {
         match self {
             ExportFormat::Gbt7714 => "gbt7714",
@@ -42,6 +45,7 @@ impl ExportFormat {
         }
     }
 
+    /// Parses a format's name.
     pub fn parse(name: &str) -> Option<ExportFormat> {
         Self::ALL.into_iter().find(|f| f.name() == name)
     }
@@ -70,6 +74,7 @@ impl ExportFormat {
 /// One exported result: the record and where the list put it.
 #[derive(Debug, Clone)]
 pub struct ExportItem {
+    /// The record.
     pub record: Record,
     /// Relevance score (search) or novelty score.
     pub score: Option<f32>,

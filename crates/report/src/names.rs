@@ -86,10 +86,13 @@ pub fn gbt7714_name(name: &str) -> String {
 /// A Western personal name split into surname, initials and suffix.
 #[derive(Debug, PartialEq, Eq)]
 pub struct WesternName<'a> {
+    /// The family name.
     pub surname: String,
     /// Given-name initials, in order (`["P", "Z"]`).
     pub initials: Vec<String>,
+    /// Given names or initials, in order.
     pub given: Vec<&'a str>,
+    /// `Jr.`, `III`, … when written.
     pub suffix: Option<&'a str>,
 }
 

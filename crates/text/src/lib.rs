@@ -15,6 +15,8 @@
 //! keeping a map back to the original byte offsets, so tokens always point into the text the
 //! caller passed in (needed for highlighting).
 
+#![warn(missing_docs)]
+
 mod analyzer;
 mod glue;
 pub mod html;
@@ -27,9 +29,7 @@ mod tokenizer;
 
 pub use analyzer::{Analyzer, PhraseTerms, Token};
 pub use normalize::{normalize, Normalized};
-pub use script::{is_chinese_text, is_han, is_word_char, text_lang};
+pub use script::{is_chinese_text, is_han, text_lang};
 pub use sentence::{is_sentence_end, sentence_of, sentences};
 pub use settings::{AnalyzerSettings, SettingsError, ANALYZER_VERSION};
-pub use tokenizer::{
-    register_tokenizers, ChaxinTokenizer, VecTokenStream, EXACT_TOKENIZER, MAIN_TOKENIZER,
-};
+pub use tokenizer::{register_tokenizers, VecTokenStream, EXACT_TOKENIZER, MAIN_TOKENIZER};

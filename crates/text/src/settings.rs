@@ -32,10 +32,20 @@ impl Default for AnalyzerSettings {
 pub enum SettingsError {
     /// The index was built by a different version of the analysis rules.
     #[error("index was analysed with analyzer version {found}, this build uses version {expected}: rebuild the index")]
-    VersionMismatch { found: u32, expected: u32 },
+    VersionMismatch {
+        /// The version the index was built with.
+        found: u32,
+        /// This build's version.
+        expected: u32,
+    },
     /// A line of a user dictionary is not a usable word.
     #[error("user dictionary line {line}: {reason}")]
-    BadWord { line: usize, reason: String },
+    BadWord {
+        /// The 1-based line.
+        line: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 impl AnalyzerSettings {

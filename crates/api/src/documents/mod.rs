@@ -67,15 +67,17 @@ impl UploadReport {
     }
 }
 
-/// Query parameters of `POST /v1/documents`.
-#[derive(Debug, Default, serde::Deserialize)]
+/// Query parameters of `POST /v1/documents` and `POST /v1/indexes/{name}/documents`.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 struct UploadParams {
     /// Commit the valid lines even when some are invalid (default: all or nothing).
     #[serde(default)]
     skip_invalid: bool,
-    /// `ndjson` (default), or an importer's format (`ris`, `endnote`, `refworks`,
-    /// `noteexpress`, `estudy`, `csl`, …): imported as it arrives, a chunk of records at a time.
+    /// `ndjson` (default), or an export to import: `ris`, `endnote`, `refworks`,
+    /// `noteexpress`, `estudy` (CNKI E-Study), `csl`, `chinaxiv`, `kppatent-zh`, `arxiv-csv`,
+    /// `patentsview-csv`, `uspto-xml`. Imported as it arrives, a chunk of records at a time.
     #[serde(default)]
     format: Option<String>,
 }
@@ -95,7 +97,7 @@ fn import_format(name: Option<&str>) -> Result<Option<Format>, ApiError> {
 }
 
 /// `POST /v1/documents`: NDJSON records into the served index.
-#[utoipa::path(post, path = "/v1/documents", tag = "documents", params(("skip_invalid" = Option<bool>, Query, description = "commit the valid lines when some are invalid"), ("format" = Option<String>, Query, description = "ndjson (default), or an export to import: ris, endnote, refworks, noteexpress, estudy (CNKI E-Study), csl, arxiv-csv, patentsview-csv, uspto-xml")), request_body(content = String, content_type = "application/x-ndjson", description = "one JSON record per line, or an export in `format`; `Content-Encoding: zstd` accepted"), responses((status = 200, body = UploadReport)))]
+#[utoipa::path(post, path = "/v1/documents", tag = "documents", params(UploadParams), request_body(content = String, content_type = "application/x-ndjson", description = "one JSON record per line, or an export in `format`; `Content-Encoding: zstd` accepted"), responses((status = 200, body = UploadReport)))]
 pub(crate) async fn upload(
     req: HttpRequest,
     payload: web::Payload,
@@ -105,7 +107,7 @@ pub(crate) async fn upload(
 }
 
 /// `POST /v1/indexes/{name}/documents`: NDJSON records into index `name`.
-#[utoipa::path(post, path = "/v1/indexes/{name}/documents", tag = "indexes", params(("name" = String, Path), ("skip_invalid" = Option<bool>, Query), ("format" = Option<String>, Query, description = "as for POST /v1/documents")), request_body(content = String, content_type = "application/x-ndjson"), responses((status = 200, body = UploadReport)))]
+#[utoipa::path(post, path = "/v1/indexes/{name}/documents", tag = "indexes", params(("name" = String, Path), UploadParams), request_body(content = String, content_type = "application/x-ndjson"), responses((status = 200, body = UploadReport)))]
 pub(crate) async fn upload_to(
     req: HttpRequest,
     path: web::Path<String>,

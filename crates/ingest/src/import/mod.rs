@@ -158,7 +158,9 @@ pub fn collect_files(format: Format, inputs: &[PathBuf]) -> Result<Vec<PathBuf>,
 /// What an import run wrote.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ImportSummary {
+    /// Records written.
     pub records: u64,
+    /// Rejected records, each with its file and line.
     pub rejected: Vec<LineError>,
 }
 

@@ -39,6 +39,7 @@ pub struct NoveltyRequest {
     /// date). Records without any date are kept and flagged unless `drop_undated`.
     #[serde(default)]
     pub cutoff: Option<PartialDate>,
+    /// Kinds, languages and IPC codes the candidates must have.
     #[serde(default)]
     pub filters: NoveltyFilters,
     /// Expert-language expressions every candidate must match (`KD=patent`, `IPC=H01M*`).

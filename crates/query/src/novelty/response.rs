@@ -43,9 +43,11 @@ pub struct Expression {
 pub struct PointReport {
     /// 1-based number of the point.
     pub point: usize,
+    /// The point as written.
     pub text: String,
     /// Its features, in the order of the point.
     pub features: Vec<Feature>,
+    /// The point's search expressions with their hit counts.
     pub expressions: Vec<Expression>,
     /// Id of the candidate that covers the point best.
     pub closest: Option<String>,
@@ -70,6 +72,7 @@ pub struct ScoreParts {
 /// How a candidate relates to one point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PointMatch {
+    /// The point's number (1-based).
     pub point: usize,
     /// `X`: every essential concept disclosed; `Y`: most of the concepts, the rest by another
     /// candidate; `A`: background.
@@ -80,26 +83,36 @@ pub struct PointMatch {
     pub only_lightest: bool,
     /// Weighted share of the key features (not `方法`, `system`, …) found.
     pub coverage: f32,
+    /// The concepts found, each with a passage that shows it.
     pub found: Vec<FoundFeature>,
+    /// The concepts not found in the record.
     pub missing: Vec<String>,
+    /// How the score is made up.
     pub explanation: ScoreParts,
 }
 
 /// A prior-art candidate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Candidate {
+    /// The record id.
     pub id: String,
     /// Best point's score plus a quarter of the others'.
     pub score: f32,
     /// The best category over the points.
     pub category: Category,
+    /// Record kind.
     pub kind: Kind,
+    /// Record language.
     pub lang: String,
+    /// The title in the record's language.
     pub title: String,
+    /// Authors, then inventors.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<String>,
+    /// Journal, proceedings or other venue.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub venue: Option<String>,
+    /// Publication date.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pub_date: Option<PartialDate>,
     /// The date compared with the cut-off (priority, filing or publication).
@@ -107,10 +120,13 @@ pub struct Candidate {
     pub effective_date: Option<PartialDate>,
     /// False when the record has no date: it may not be prior art.
     pub date_known: bool,
+    /// DOI.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub doi: Option<String>,
+    /// Patent publication number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pub_number: Option<String>,
+    /// What the record discloses of each point, in point order.
     pub points: Vec<PointMatch>,
     /// Ids of near-duplicates folded into this one (same DOI, title or patent family).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -120,11 +136,15 @@ pub struct Candidate {
 /// The answer to a novelty request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct NoveltyResponse {
+    /// The cut-off date: only records before it are prior art.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cutoff: Option<PartialDate>,
+    /// Each point's concepts, expressions and closest candidate.
     pub points: Vec<PointReport>,
     /// Distinct candidates considered (before collapsing and the limit).
     pub considered: usize,
+    /// The candidates, best first (duplicates collapsed into the first).
     pub candidates: Vec<Candidate>,
+    /// Time spent in the engine, in milliseconds.
     pub took_ms: f64,
 }

@@ -33,6 +33,7 @@ pub enum ReportStyle {
 }
 
 impl ReportStyle {
+    /// Parses `station` or `examiner`.
     pub fn parse(name: &str) -> Option<ReportStyle> {
         match name {
             "station" => Some(ReportStyle::Station),
@@ -46,8 +47,10 @@ impl ReportStyle {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ReportLang {
+    /// Chinese headings.
     #[default]
     Zh,
+    /// English headings.
     En,
 }
 
@@ -57,6 +60,7 @@ pub enum ReportLang {
 pub struct Project {
     /// 查新项目名称.
     pub name: String,
+    /// The project's English name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_en: Option<String>,
     /// 委托人.
@@ -68,6 +72,7 @@ pub struct Project {
     /// 查新项目的科学技术要点.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// Where the search looks: domestic or worldwide.
     #[serde(default)]
     pub scope: Scope,
 }
@@ -80,6 +85,7 @@ fn default_report_limit() -> usize {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportRequest {
+    /// The project under search.
     pub project: Project,
     /// 查新点: the innovation points (may be left out when `novelty` is given).
     #[serde(default)]
@@ -87,10 +93,13 @@ pub struct ReportRequest {
     /// Only prior art before this date.
     #[serde(default)]
     pub cutoff: Option<PartialDate>,
+    /// Kinds, languages and IPC codes the prior art must have.
     #[serde(default)]
     pub filters: NoveltyFilters,
+    /// Expressions every candidate must match (query language).
     #[serde(default)]
     pub must: Vec<String>,
+    /// Synonyms of the points' words, by word.
     #[serde(default)]
     pub synonyms: BTreeMap<String, Vec<String>>,
     /// Corrections of the extracted concepts (as in a novelty request).
@@ -99,10 +108,13 @@ pub struct ReportRequest {
     /// Documents cited at most (1–100).
     #[serde(default = "default_report_limit")]
     pub limit: usize,
+    /// Leave out records without a date (they may not be prior art).
     #[serde(default)]
     pub drop_undated: bool,
+    /// Station report (查新报告) or examiner search report.
     #[serde(default)]
     pub style: ReportStyle,
+    /// Language of the examiner report's headings.
     #[serde(default)]
     pub lang: ReportLang,
     /// Report date, printed when given (the draft never reads the clock).
@@ -118,7 +130,9 @@ pub struct ReportRequest {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
 pub struct ReportError {
+    /// The request field at fault.
     pub field: &'static str,
+    /// What is wrong with it.
     pub message: String,
 }
 

@@ -10,13 +10,16 @@ use super::request::{Project, ReportLang, ReportStyle};
 /// Relevance tier of a cited document (密切相关 from X, 一般相关 from Y/A).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum Tier {
+    /// 密切相关: discloses every key feature of a point (X).
     #[serde(rename = "密切相关")]
     Close,
+    /// 一般相关: discloses some (Y or A).
     #[serde(rename = "一般相关")]
     General,
 }
 
 impl Tier {
+    /// The tier as the report writes it.
     pub fn label(self) -> &'static str {
         match self {
             Tier::Close => "密切相关",
@@ -30,8 +33,11 @@ impl Tier {
 pub struct CitedDocument {
     /// Reference number `[n]`, domestic documents first.
     pub number: usize,
+    /// The record id.
     pub id: String,
+    /// How closely it is related.
     pub tier: Tier,
+    /// Its best category over the points.
     pub category: Category,
     /// GB/T 7714-2015 reference.
     pub citation: String,
@@ -57,14 +63,18 @@ pub struct Passage {
 /// A feature and the passages that disclose it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Disclosure {
+    /// The feature.
     pub feature: String,
+    /// The passages that disclose it, in citation order.
     pub passages: Vec<Passage>,
 }
 
 /// 对比分析 of one point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PointComparison {
+    /// The point's number (1-based).
     pub point: usize,
+    /// The point as written.
     pub text: String,
     /// Reference number of the document closest to the point.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -78,7 +88,9 @@ pub struct PointComparison {
 /// The search expressions of one point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PointStrategy {
+    /// The point's number (1-based).
     pub point: usize,
+    /// Its expressions with their hit counts.
     pub expressions: Vec<Expression>,
 }
 
@@ -91,24 +103,31 @@ pub struct Strategy {
     pub terms_zh: Vec<String>,
     /// English search terms.
     pub terms_en: Vec<String>,
+    /// The expressions of each point.
     pub points: Vec<PointStrategy>,
 }
 
 /// 查新结论 for one point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PointConclusion {
+    /// The point's number (1-based).
     pub point: usize,
+    /// The conclusion's wording.
     pub text: String,
 }
 
 /// One row of the examiner-style search report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SearchReportRow {
+    /// X, Y or A.
     pub category: Category,
+    /// The reference number.
     pub number: usize,
+    /// The GB/T 7714 citation.
     pub citation: String,
     /// Relevant passages (at most three).
     pub passages: Vec<Passage>,
+    /// The points it relates to.
     pub points: Vec<usize>,
 }
 
@@ -117,24 +136,33 @@ pub struct SearchReportRow {
 pub struct Report {
     /// Always `draft`: a 查新员 reviews and signs the report.
     pub status: String,
+    /// The draft notice ([`super::DRAFT_NOTICE`]).
     pub notice: String,
+    /// The layout.
     pub style: ReportStyle,
+    /// Language of the examiner report's headings.
     pub lang: ReportLang,
+    /// The project.
     pub project: Project,
+    /// The cut-off date of the search.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cutoff: Option<PartialDate>,
+    /// The report date, when the request gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<PartialDate>,
     /// 查新点, numbered from 1.
     pub points: Vec<String>,
     /// 查新要求.
     pub requirement: String,
+    /// 文献检索范围及检索策略: where and how the search looked.
     pub strategy: Strategy,
     /// 国内 documents, by relevance.
     pub domestic: Vec<CitedDocument>,
     /// 国外 documents, by relevance.
     pub foreign: Vec<CitedDocument>,
+    /// 对比分析: each point against the cited documents.
     pub comparison: Vec<PointComparison>,
+    /// 查新结论: a neutral conclusion per point.
     pub conclusions: Vec<PointConclusion>,
     /// The examiner-style table: X, then Y, then A, by reference number.
     pub search_report: Vec<SearchReportRow>,

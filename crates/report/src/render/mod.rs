@@ -10,10 +10,9 @@ mod html;
 mod layout;
 mod markdown;
 
-pub use docx::docx;
-pub use html::html;
-pub use layout::{layout, passage, Block, Inline, Rich};
-pub use markdown::markdown;
+use docx::docx;
+use html::html;
+use markdown::markdown;
 
 use crate::draft::Report;
 
@@ -22,8 +21,11 @@ use crate::draft::Report;
 pub enum ReportFormat {
     /// The draft itself (compact JSON).
     Json,
+    /// Markdown (CommonMark with pipe tables).
     Markdown,
+    /// A printable HTML page.
     Html,
+    /// A Word document (Office Open XML).
     Docx,
 }
 

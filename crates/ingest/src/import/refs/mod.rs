@@ -27,6 +27,7 @@ use super::Imported;
 /// A reference-manager format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefFormat {
+    /// RIS (`TY  - JOUR` … `ER  -`), as CNKI, Wanfang and reference managers export it.
     Ris,
     /// EndNote tagged / Refer (`%0 Journal Article`, `%A`, `%T`, …).
     EndNote,
