@@ -91,7 +91,8 @@ pub enum IndexError {
         /// The file it lacks.
         file: &'static str,
     },
-    /// The index's analyzer settings are not this build's.
+    /// The index's analyzer settings are refused (another analyzer version, or a bad user
+    /// dictionary word).
     #[error(transparent)]
     Settings(#[from] chaxin_text::SettingsError),
 }

@@ -267,7 +267,7 @@ pub struct Snippets {
 pub struct Hit {
     /// The record id.
     pub id: String,
-    /// Relevance score (BM25 with field boosts; 0 in date order).
+    /// Relevance score (BM25 with field boosts).
     pub score: f32,
     /// Record kind.
     pub kind: Kind,
@@ -525,30 +525,7 @@ impl SearchEngine {
             let snippets = request
                 .highlight
                 .then(|| self.snippets(&record, &title_hl, &abstract_hl));
-            let crate::listing::Listing {
-                id,
-                kind,
-                lang,
-                title,
-                authors,
-                venue,
-                pub_date,
-                doi,
-                pub_number,
-            } = crate::listing::Listing::of(&record);
-            hits.push(Hit {
-                id,
-                score: r.score,
-                kind,
-                lang,
-                title,
-                authors,
-                venue,
-                pub_date,
-                doi,
-                pub_number,
-                snippets,
-            });
+            hits.push(crate::listing::hit(&record, r.score, snippets));
         }
         Ok(SearchResponse {
             query: ast.to_string(),

@@ -35,7 +35,7 @@ pub use facets::{Facet, FacetValue};
 pub use field::{DateField, FieldGroup, FieldRef};
 pub use interrupt::Interrupt;
 pub use novelty::{
-    Candidate, Category, ConceptEdit, Expression, Feature, FoundFeature, NoveltyFilters,
+    Candidate, Category, ConceptEdit, Expression, Feature, Form, FoundFeature, NoveltyFilters,
     NoveltyRequest, NoveltyResponse, PointMatch, PointReport, ScoreParts, MAX_NOVELTY_LIMIT,
     MAX_POINTS,
 };

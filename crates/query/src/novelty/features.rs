@@ -112,9 +112,12 @@ pub const ESSENTIAL_SHARE: f32 = 0.6;
 /// Another way of writing a concept: a synonym, variant or translation.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Form {
+    /// The form as written.
     pub text: String,
+    /// Its language.
     #[schema(value_type = String, example = "en")]
     pub lang: Lang,
+    /// Where it comes from: the request (`user`), a dictionary, or the corpus.
     #[schema(value_type = String, example = "dictionary")]
     pub source: Source,
     /// In (0, 1].

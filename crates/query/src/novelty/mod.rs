@@ -26,7 +26,7 @@ pub use edits::ConceptEdit;
 pub use evidence::FoundFeature;
 use evidence::{DocText, PointEvidence, Vocabulary};
 use expressions::{expression, expression_in, restrictions, word};
-pub use features::Feature;
+pub use features::{Feature, Form};
 use ranking::PointShape;
 use rayon::prelude::*;
 pub use request::{NoveltyFilters, NoveltyRequest};
@@ -553,36 +553,9 @@ impl SearchEngine {
                 .map(|m| m.category)
                 .min()
                 .unwrap_or(Category::A);
-            let record = &s.record;
-            let effective_date = record.effective_date();
-            let crate::listing::Listing {
-                id,
-                kind,
-                lang,
-                title,
-                authors,
-                venue,
-                pub_date,
-                doi,
-                pub_number,
-            } = crate::listing::Listing::of(record);
-            candidates.push(Candidate {
-                id,
-                score: s.score,
-                category,
-                kind,
-                lang,
-                title,
-                authors,
-                venue,
-                pub_date,
-                effective_date,
-                date_known: effective_date.is_some(),
-                doi,
-                pub_number,
-                points,
-                collapsed: Vec::new(),
-            });
+            candidates.push(crate::listing::candidate(
+                &s.record, s.score, category, points,
+            ));
         }
         for report in &mut reports {
             report.closest = ranking::closest(&candidates, report.point - 1);

@@ -44,3 +44,45 @@ pub(super) fn search_terms(novelty: &NoveltyResponse) -> (Vec<String>, Vec<Strin
     }
     (terms_zh, terms_en)
 }
+
+#[cfg(test)]
+mod tests {
+    use chaxin_query::PointReport;
+
+    use super::*;
+
+    fn point(features: serde_json::Value) -> PointReport {
+        PointReport {
+            point: 1,
+            text: "基于神经网络的锅炉NOx软测量方法".into(),
+            features: serde_json::from_value(features).unwrap(),
+            expressions: Vec::new(),
+            closest: None,
+        }
+    }
+
+    #[test]
+    fn terms_are_split_by_language_each_once_without_generic_words_or_unsure_forms() {
+        let features = serde_json::json!([
+            {"text": "软测量", "weight": 6.0, "generic": false, "forms": [
+                {"text": "soft sensor", "lang": "en", "source": "dictionary", "confidence": 0.9},
+                {"text": "soft measurement", "lang": "en", "source": "corpus", "confidence": 0.4},
+            ]},
+            {"text": "NOx", "weight": 5.0, "generic": false, "forms": [
+                {"text": "氮氧化物", "lang": "zh", "source": "user", "confidence": 0.1},
+            ]},
+            {"text": "方法", "weight": 0.5, "generic": true},
+            {"text": "软测量", "weight": 6.0, "generic": false},
+        ]);
+        let novelty = NoveltyResponse {
+            cutoff: None,
+            points: vec![point(features)],
+            considered: 0,
+            candidates: Vec::new(),
+            took_ms: 0.0,
+        };
+        let (zh, en) = search_terms(&novelty);
+        assert_eq!(zh, ["软测量", "氮氧化物"]);
+        assert_eq!(en, ["soft sensor", "NOx"]);
+    }
+}

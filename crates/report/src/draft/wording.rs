@@ -115,3 +115,64 @@ pub(super) fn conclusion(
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use chaxin_query::NoveltyResponse;
+
+    use super::*;
+
+    fn collection(name: &str, years: (Option<i32>, Option<i32>)) -> Collection {
+        Collection {
+            name: name.into(),
+            documents: 1,
+            first_year: years.0,
+            last_year: years.1,
+            kinds: BTreeSet::new(),
+            langs: BTreeSet::new(),
+        }
+    }
+
+    #[test]
+    fn collections_are_named_with_their_years() {
+        let collections = [
+            collection("CSL", (Some(2000), Some(2021))),
+            collection("USPTO", (Some(2015), Some(2015))),
+            collection("-", (None, None)),
+        ];
+        assert_eq!(
+            collections_phrase(&collections),
+            "CSL（2000—2021）、USPTO（2015）、-"
+        );
+        assert_eq!(collections_phrase(&[]), "所检索的数据库");
+    }
+
+    #[test]
+    fn a_point_nothing_discloses_is_said_so_with_its_features() {
+        let novelty = NoveltyResponse {
+            cutoff: None,
+            points: Vec::new(),
+            considered: 0,
+            candidates: Vec::new(),
+            took_ms: 0.0,
+        };
+        let citing = Citing::choose(&novelty, 20);
+        let cmp = PointComparison {
+            point: 1,
+            text: "采用晶界扩散制备稀土永磁体".into(),
+            closest: None,
+            disclosed: Vec::new(),
+            undisclosed: vec!["晶界扩散".into(), "稀土永磁".into()],
+        };
+        let text = conclusion(&cmp, &citing, "CSL（2000—2021）", "（2020-01-01之前公开）");
+        assert_eq!(
+            text,
+            "在CSL（2000—2021）（2020-01-01之前公开）中，未检出公开本查新点技术特征“晶界扩散”、“稀土永磁”的文献。"
+        );
+        for phrase in crate::draft::EVALUATIVE_PHRASES {
+            assert!(!text.contains(phrase), "{phrase}");
+        }
+    }
+}
